@@ -1,0 +1,63 @@
+# nisac build.  `make` builds the library and the program, `make test`
+# runs the suite, `make check-asan` runs it under AddressSanitizer and
+# UndefinedBehaviorSanitizer, `make bench` runs the benchmarks.
+CC ?= cc
+BUILD ?= build
+OPT ?= -O2 -g
+CFLAGS_BASE = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
+              -Iinclude -I/usr/include/x86_64-linux-gnu $(shell pkg-config --cflags jansson gsl 2>/dev/null)
+CFLAGS += $(OPT) $(CFLAGS_BASE) -MMD -MP
+LDLIBS += -lsdp -llapacke -llapack -lopenblas $(shell pkg-config --libs jansson gsl 2>/dev/null) -lpthread -lm
+
+LIB_SRC := $(wildcard src/core/*.c src/linalg/*.c src/rng/*.c src/geom/*.c src/channel/*.c \
+                      src/model/*.c src/conic/*.c src/algo/*.c src/stats/*.c src/exp/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c tests/integration/test_*.c)
+BENCH_SRC := $(wildcard bench/bench_*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
+BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
+LIB := $(BUILD)/libnisac.a
+PROG := $(BUILD)/nisac
+
+.PHONY: all test check-asan bench clean run-default
+all: $(LIB) $(PROG)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	ar rcs $@ $^
+
+$(PROG): $(CLI_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/harness.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+test: $(TEST_BIN) $(PROG)
+	@NISAC=$(abspath $(PROG)) BUILD=$(BUILD) tests/run.sh $(TEST_BIN)
+
+check-asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" test
+
+bench: $(BENCH_BIN) $(PROG)
+	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+
+run-default: $(PROG)
+	$(PROG) solve
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,226 @@
+#include "nisac/noma_isac.h"
+#include "nisac/defaults.h"
+#include "nisac/geom.h"
+#include "nisac/linalg.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+double nisac_db(double x) { return 10.0 * log10(x); }
+double nisac_undb(double db) { return pow(10.0, db / 10.0); }
+
+void nisac_noma_params_default(nisac_noma_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->N = NISAC_DEF_N;
+    p->K = NISAC_DEF_K;
+    p->M = 2;
+    p->theta[0] = nisac_deg2rad(-60.0);
+    p->theta[1] = nisac_deg2rad(60.0);
+    p->d_lambda = NISAC_DEF_D_LAMBDA;
+    p->sigma2 = NISAC_DEF_SIGMA2;
+    p->Ps = NISAC_DEF_PS;
+    p->Pdiff = NISAC_DEF_PDIFF;
+    p->xi = NISAC_DEF_XI;
+    p->P_total = NISAC_DEF_PTOTAL;
+    p->gamma = nisac_undb(NISAC_DEF_GAMMA_DB);
+    p->eps = NISAC_DEF_EPS;
+    p->rho_c = NISAC_DEF_RHO;
+    p->rho_s = NISAC_DEF_RHO;
+    p->decoders = NISAC_DECODERS_ALL;
+    p->sic_power_order = 0;
+}
+
+#define CHECK_FINITE_NONNEG(field)                                                             \
+    do {                                                                                       \
+        if (!isfinite(p->field) || p->field < 0)                                               \
+            return NISAC_FAIL(NISAC_EINVAL, "field '%s': expected a finite value >= 0, got %g", \
+                              #field, p->field);                                               \
+    } while (0)
+
+int nisac_noma_params_check(const nisac_noma_params *p)
+{
+    if (p->N < 1 || p->N > 4096)
+        return NISAC_FAIL(NISAC_EINVAL, "field 'N': expected 1..4096 antennas, got %d", p->N);
+    if (p->K < 1 || p->K > NISAC_MAX_USERS)
+        return NISAC_FAIL(NISAC_EINVAL, "field 'K': expected 1..%d users, got %d",
+                          NISAC_MAX_USERS, p->K);
+    if (p->M < 0 || p->M > NISAC_MAX_TARGETS)
+        return NISAC_FAIL(NISAC_EINVAL, "field 'M': expected 0..%d targets, got %d",
+                          NISAC_MAX_TARGETS, p->M);
+    for (int m = 0; m < p->M; m++)
+        if (!isfinite(p->theta[m]) || fabs(p->theta[m]) > M_PI / 2 + 1e-12)
+            return NISAC_FAIL(NISAC_EINVAL,
+                              "field 'targets[%d]': expected an angle in [-90, 90] degrees", m);
+    if (!isfinite(p->d_lambda) || p->d_lambda <= 0 || p->d_lambda > 1)
+        return NISAC_FAIL(NISAC_EINVAL, "field 'd_lambda': expected 0 < d/lambda <= 1, got %g",
+                          p->d_lambda);
+    if (!isfinite(p->sigma2) || p->sigma2 <= 0)
+        return NISAC_FAIL(NISAC_EINVAL, "field 'sigma2': expected a finite value > 0, got %g",
+                          p->sigma2);
+    CHECK_FINITE_NONNEG(Ps);
+    CHECK_FINITE_NONNEG(Pdiff);
+    if (!isfinite(p->xi))
+        return NISAC_FAIL(NISAC_EINVAL, "field 'xi': expected a finite value, got %g", p->xi);
+    CHECK_FINITE_NONNEG(P_total);
+    CHECK_FINITE_NONNEG(gamma);
+    CHECK_FINITE_NONNEG(eps);
+    CHECK_FINITE_NONNEG(rho_c);
+    CHECK_FINITE_NONNEG(rho_s);
+    if (p->rho_c + p->rho_s <= 0)
+        return NISAC_FAIL(NISAC_EINVAL, "fields 'rho_c', 'rho_s': at least one must be > 0");
+    if (p->decoders != NISAC_DECODERS_ALL && p->decoders != NISAC_DECODERS_OWN)
+        return NISAC_FAIL(NISAC_EINVAL, "field 'decoders': expected 'all' or 'own'");
+    return NISAC_OK;
+}
+
+int nisac_noma_instance_new(const nisac_noma_params *p, const double complex *Hin, int ldh,
+                            nisac_noma_instance **out)
+{
+    *out = NULL;
+    int rc = nisac_noma_params_check(p);
+    if (rc) return rc;
+    if (!Hin || ldh < p->N) return NISAC_FAIL(NISAC_EINVAL, "channel matrix missing or ldh < N");
+    for (int k = 0; k < p->K; k++)
+        for (int n = 0; n < p->N; n++) {
+            double complex v = Hin[n + (size_t)k * ldh];
+            if (!isfinite(creal(v)) || !isfinite(cimag(v)))
+                return NISAC_FAIL(NISAC_EINVAL, "field 'channels[%d][%d]': not finite", k, n);
+        }
+    nisac_noma_instance *inst = calloc(1, sizeof *inst);
+    if (!inst) return NISAC_FAIL(NISAC_ENOMEM, "instance: out of memory");
+    inst->p = *p;
+    inst->H = nisac_calloc((size_t)p->N * (size_t)p->K, sizeof(double complex));
+    inst->A = nisac_calloc((size_t)p->N * (size_t)(p->M > 0 ? p->M : 1), sizeof(double complex));
+    if (!inst->H || !inst->A) {
+        nisac_noma_instance_free(inst);
+        return NISAC_FAIL(NISAC_ENOMEM, "instance: out of memory");
+    }
+    /* Stable insertion sort of users by ascending channel norm. */
+    double nrm[NISAC_MAX_USERS];
+    for (int k = 0; k < p->K; k++) {
+        nrm[k] = nisac_cnorm2(p->N, Hin + (size_t)k * ldh);
+        inst->order[k] = k;
+    }
+    for (int a = 1; a < p->K; a++) {
+        int cur = inst->order[a], b = a - 1;
+        while (b >= 0 && nrm[inst->order[b]] > nrm[cur]) {
+            inst->order[b + 1] = inst->order[b];
+            b--;
+        }
+        inst->order[b + 1] = cur;
+    }
+    for (int k = 0; k < p->K; k++) {
+        memcpy(inst->H + (size_t)k * p->N, Hin + (size_t)inst->order[k] * ldh,
+               sizeof(double complex) * (size_t)p->N);
+        inst->gamma[k] = p->gamma;
+    }
+    for (int m = 0; m < p->M; m++)
+        nisac_ula_steering(p->N, p->d_lambda, p->theta[m], inst->A + (size_t)m * p->N);
+    *out = inst;
+    return NISAC_OK;
+}
+
+void nisac_noma_instance_free(nisac_noma_instance *inst)
+{
+    if (!inst) return;
+    free(inst->H);
+    free(inst->A);
+    free(inst);
+}
+
+static double sq(double complex z) { return creal(z) * creal(z) + cimag(z) * cimag(z); }
+static double pos(double x) { return x > 0 ? x : 0; }
+
+int nisac_noma_evaluate(const nisac_noma_instance *inst, const double complex *W, int ldw,
+                        const double complex *dH, unsigned imposed, nisac_noma_eval *ev)
+{
+    const nisac_noma_params *p = &inst->p;
+    const int N = p->N, K = p->K, M = p->M;
+    if (!W || ldw < N) return NISAC_FAIL(NISAC_EINVAL, "evaluate: beamformers missing or ldw < N");
+    memset(ev, 0, sizeof *ev);
+    ev->K = K;
+    ev->M = M;
+    double complex *g = malloc(sizeof(double complex) * (size_t)N);
+    if (!g) return NISAC_FAIL(NISAC_ENOMEM, "evaluate: out of memory");
+
+    /* Gains |g_l^H w_i|^2 on the true channel and |dh_l^H w_i|^2. */
+    double gain[NISAC_MAX_USERS][NISAC_MAX_USERS], egain[NISAC_MAX_USERS][NISAC_MAX_USERS];
+    for (int l = 0; l < K; l++) {
+        for (int n = 0; n < N; n++)
+            g[n] = inst->H[n + (size_t)l * N] + (dH ? dH[n + (size_t)l * N] : 0.0);
+        for (int i = 0; i < K; i++) {
+            gain[l][i] = sq(nisac_cdot(N, g, W + (size_t)i * ldw));
+            egain[l][i] = dH ? sq(nisac_cdot(N, dH + (size_t)l * N, W + (size_t)i * ldw)) : 0.0;
+        }
+    }
+    free(g);
+
+    ev->min_sinr = INFINITY;
+    for (int k = 0; k < K; k++) {
+        ev->user_sinr[k] = INFINITY;
+        for (int l = 0; l < K; l++) ev->sinr[k][l] = NAN;
+        int lmax = p->decoders == NISAC_DECODERS_ALL ? K - 1 : k;
+        for (int l = k; l < K; l++) {
+            double den = p->sigma2;
+            for (int i = 0; i < k; i++) den += egain[l][i];
+            for (int i = k + 1; i < K; i++) den += gain[l][i];
+            ev->sinr[k][l] = gain[l][k] / den;
+            if (l <= lmax) {
+                if (ev->sinr[k][l] < ev->user_sinr[k]) ev->user_sinr[k] = ev->sinr[k][l];
+                if (inst->gamma[k] > 0)
+                    ev->viol_sinr = fmax(ev->viol_sinr,
+                                         pos((inst->gamma[k] - ev->sinr[k][l]) / inst->gamma[k]));
+            }
+        }
+        if (ev->user_sinr[k] < ev->min_sinr) ev->min_sinr = ev->user_sinr[k];
+        ev->beam_power[k] = nisac_cnorm2(N, W + (size_t)k * ldw);
+        ev->comm_power += ev->beam_power[k];
+    }
+
+    /* Sensing power (5) and cross-correlation (7) from a^H R a = sum_k a^H w_k w_k^H a. */
+    double complex aw[NISAC_MAX_TARGETS][NISAC_MAX_USERS];
+    for (int m = 0; m < M; m++)
+        for (int k = 0; k < K; k++) aw[m][k] = nisac_cdot(N, inst->A + (size_t)m * N, W + (size_t)k * ldw);
+    for (int m = 0; m < M; m++) {
+        double s = 0;
+        for (int k = 0; k < K; k++) s += sq(aw[m][k]);
+        ev->sense_power[m] = s;
+        ev->sense_sum += s;
+        if (p->Ps > 0) ev->viol_sense = fmax(ev->viol_sense, pos((p->Ps - s) / p->Ps));
+    }
+    double csum = 0;
+    for (int a = 0; a < M; a++)
+        for (int b = a + 1; b < M; b++) {
+            double complex c = 0;
+            for (int k = 0; k < K; k++) c += aw[a][k] * conj(aw[b][k]);
+            csum += sq(c);
+            double pa = ev->sense_power[a], pb = ev->sense_power[b];
+            double scale = fmax(fmax(pa, pb), fmax(p->Pdiff, 1e-300));
+            ev->viol_diff = fmax(ev->viol_diff, pos((fabs(pa - pb) - p->Pdiff) / scale));
+        }
+    ev->xcorr = M >= 2 ? 2.0 * csum / ((double)M * M - M) : 0.0;
+    if (p->xi > 0 && M >= 2) ev->viol_xcorr = pos((ev->xcorr - p->xi) / p->xi);
+
+    ev->total_power = ev->comm_power + ev->sense_sum;
+    ev->objective = p->rho_c * ev->comm_power + p->rho_s * ev->sense_sum;
+    if (p->P_total > 0) ev->viol_budget = pos((ev->total_power - p->P_total) / p->P_total);
+
+    for (int k = 0; k < K; k++)
+        for (int i = 0; i + 1 < K; i++) {
+            double a = gain[k][i], b = gain[k][i + 1];
+            double scale = fmax(fmax(a, b), 1e-300);
+            ev->viol_sicorder = fmax(ev->viol_sicorder, pos((b - a) / scale));
+        }
+
+    double mv = 0;
+    if (imposed & NISAC_C_SINR) mv = fmax(mv, ev->viol_sinr);
+    if (imposed & NISAC_C_SENSE) mv = fmax(mv, ev->viol_sense);
+    if (imposed & NISAC_C_DIFF) mv = fmax(mv, ev->viol_diff);
+    if (imposed & NISAC_C_XCORR) mv = fmax(mv, ev->viol_xcorr);
+    if (imposed & NISAC_C_BUDGET) mv = fmax(mv, ev->viol_budget);
+    if (imposed & NISAC_C_SICORDER) mv = fmax(mv, ev->viol_sicorder);
+    ev->max_viol = mv;
+    return NISAC_OK;
+}

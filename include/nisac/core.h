@@ -40,7 +40,9 @@ typedef enum nisac_solve_status {
     NISAC_STATUS_INACCURATE,      /* solver finished with reduced accuracy */
     NISAC_STATUS_ITERATION_LIMIT, /* iteration limit reached */
     NISAC_STATUS_NUMERICAL,       /* numerical failure in the solver */
-    NISAC_STATUS_NOT_RUN          /* nothing was solved */
+    NISAC_STATUS_NOT_RUN,         /* nothing was solved */
+    NISAC_STATUS_ROUNDING_FAILED  /* relaxation solved, but no feasible rank-one
+                                     design was recovered from it */
 } nisac_solve_status;
 
 /* Human-readable name of an error code ("invalid argument", ...). */

@@ -93,8 +93,11 @@ typedef struct nisac_noma_eval {
     double total_power;                /* comm_power + sense_sum, the printed (8b)/(12a) sum */
     double objective;                  /* rho_c comm_power + rho_s sense_sum, (12a) */
     double xcorr;                      /* Cbar of (7) (0 when M < 2) */
+    double rate[NISAC_MAX_USERS];      /* bits/s/Hz: log2(1+SINR) (NOMA), (1/K) log2(1+SINR) (OMA) */
+    double min_rate;
     double viol_sinr, viol_sense, viol_diff, viol_xcorr, viol_budget, viol_sicorder;
     double max_viol;                   /* max over the imposed families */
+    int oma;                           /* 1: evaluated as OMA-ISAC (nisac_oma_evaluate) */
 } nisac_noma_eval;
 
 /* Evaluates beamformers W (N x K, ldw, columns in SIC order) on the
@@ -105,6 +108,17 @@ typedef struct nisac_noma_eval {
  * max_viol.  Returns NISAC_OK or NISAC_EINVAL. */
 int nisac_noma_evaluate(const nisac_noma_instance *inst, const double complex *W, int ldw,
                         const double complex *dH, unsigned imposed, nisac_noma_eval *ev);
+
+/* OMA-ISAC baseline (docs/models/noma_isac.md, "OMA-ISAC"): user k is
+ * served alone in slot k of K equal slots with beamformer w_k (column k
+ * of W, SIC order kept only as a label).  Each slot must meet the sensing
+ * constraints (12e)-(12g) and the budget (8b) on its own.  user_sinr[k]
+ * = |h_k^H w_k|^2 / sigma^2 (slot SINR), rate[k] = log2(1 + that) / K;
+ * beam_power[k] = ||w_k||^2; sense_power, comm_power, total_power and
+ * objective are averages over the slots.  The SINR violation compares
+ * the slot SINR with slot_gamma (linear). */
+int nisac_oma_evaluate(const nisac_noma_instance *inst, const double complex *W, int ldw,
+                       double slot_gamma, unsigned imposed, nisac_noma_eval *ev);
 
 /* Worst-case SINR_l^k of (17) over all errors ||dh_l|| <= eps, computed
  * independently of any solver: bisection on gamma, each step a

@@ -29,7 +29,8 @@ const char *nisac_status_name(nisac_solve_status s)
 {
     static const char *const names[] = {
         "optimal", "feasible", "infeasible", "unbounded",
-        "inaccurate", "iteration_limit", "numerical_failure", "not_run"};
+        "inaccurate", "iteration_limit", "numerical_failure", "not_run",
+        "rounding_failed"};
     if ((int)s < 0 || (size_t)s >= sizeof names / sizeof names[0]) return "unknown";
     return names[s];
 }

@@ -132,6 +132,7 @@ void nisac_noma_instance_free(nisac_noma_instance *inst)
 
 static double sq(double complex z) { return creal(z) * creal(z) + cimag(z) * cimag(z); }
 static double pos(double x) { return x > 0 ? x : 0; }
+static double max_violation(const nisac_noma_eval *ev, unsigned imposed);
 
 int nisac_noma_evaluate(const nisac_noma_instance *inst, const double complex *W, int ldw,
                         const double complex *dH, unsigned imposed, nisac_noma_eval *ev)
@@ -214,6 +215,17 @@ int nisac_noma_evaluate(const nisac_noma_instance *inst, const double complex *W
             ev->viol_sicorder = fmax(ev->viol_sicorder, pos((b - a) / scale));
         }
 
+    ev->min_rate = INFINITY;
+    for (int k = 0; k < K; k++) {
+        ev->rate[k] = log2(1.0 + ev->user_sinr[k]);
+        ev->min_rate = fmin(ev->min_rate, ev->rate[k]);
+    }
+    ev->max_viol = max_violation(ev, imposed);
+    return NISAC_OK;
+}
+
+static double max_violation(const nisac_noma_eval *ev, unsigned imposed)
+{
     double mv = 0;
     if (imposed & NISAC_C_SINR) mv = fmax(mv, ev->viol_sinr);
     if (imposed & NISAC_C_SENSE) mv = fmax(mv, ev->viol_sense);
@@ -221,6 +233,59 @@ int nisac_noma_evaluate(const nisac_noma_instance *inst, const double complex *W
     if (imposed & NISAC_C_XCORR) mv = fmax(mv, ev->viol_xcorr);
     if (imposed & NISAC_C_BUDGET) mv = fmax(mv, ev->viol_budget);
     if (imposed & NISAC_C_SICORDER) mv = fmax(mv, ev->viol_sicorder);
-    ev->max_viol = mv;
+    return mv;
+}
+
+int nisac_oma_evaluate(const nisac_noma_instance *inst, const double complex *W, int ldw,
+                       double slot_gamma, unsigned imposed, nisac_noma_eval *ev)
+{
+    const nisac_noma_params *p = &inst->p;
+    const int N = p->N, K = p->K, M = p->M;
+    if (!W || ldw < N) return NISAC_FAIL(NISAC_EINVAL, "evaluate: beamformers missing or ldw < N");
+    memset(ev, 0, sizeof *ev);
+    ev->K = K;
+    ev->M = M;
+    ev->oma = 1;
+    ev->min_sinr = INFINITY;
+    ev->min_rate = INFINITY;
+    for (int k = 0; k < K; k++) {
+        const double complex *w = W + (size_t)k * ldw;
+        for (int l = 0; l < K; l++) ev->sinr[k][l] = NAN;
+        double s = sq(nisac_cdot(N, inst->H + (size_t)k * N, w)) / p->sigma2;
+        ev->sinr[k][k] = s;
+        ev->user_sinr[k] = s;
+        ev->min_sinr = fmin(ev->min_sinr, s);
+        ev->rate[k] = log2(1.0 + s) / K;
+        ev->min_rate = fmin(ev->min_rate, ev->rate[k]);
+        if (slot_gamma > 0) ev->viol_sinr = fmax(ev->viol_sinr, pos((slot_gamma - s) / slot_gamma));
+        ev->beam_power[k] = nisac_cnorm2(N, w);
+        double complex aw[NISAC_MAX_TARGETS];
+        double slot_sense = 0, csum = 0;
+        for (int m = 0; m < M; m++) {
+            aw[m] = nisac_cdot(N, inst->A + (size_t)m * N, w);
+            double pm = sq(aw[m]);
+            ev->sense_power[m] += pm / K;
+            slot_sense += pm;
+            if (p->Ps > 0) ev->viol_sense = fmax(ev->viol_sense, pos((p->Ps - pm) / p->Ps));
+        }
+        for (int a = 0; a < M; a++)
+            for (int b = a + 1; b < M; b++) {
+                double pa = sq(aw[a]), pb = sq(aw[b]);
+                csum += sq(aw[a] * conj(aw[b]));
+                double scale = fmax(fmax(pa, pb), fmax(p->Pdiff, 1e-300));
+                ev->viol_diff = fmax(ev->viol_diff, pos((fabs(pa - pb) - p->Pdiff) / scale));
+            }
+        double xc = M >= 2 ? 2.0 * csum / ((double)M * M - M) : 0.0;
+        ev->xcorr = fmax(ev->xcorr, xc);
+        if (p->xi > 0 && M >= 2) ev->viol_xcorr = fmax(ev->viol_xcorr, pos((xc - p->xi) / p->xi));
+        double slot_total = ev->beam_power[k] + slot_sense;
+        if (p->P_total > 0)
+            ev->viol_budget = fmax(ev->viol_budget, pos((slot_total - p->P_total) / p->P_total));
+        ev->comm_power += ev->beam_power[k] / K;
+        ev->sense_sum += slot_sense / K;
+        ev->objective += (p->rho_c * ev->beam_power[k] + p->rho_s * slot_sense) / K;
+    }
+    ev->total_power = ev->comm_power + ev->sense_sum;
+    ev->max_viol = max_violation(ev, imposed & ~(unsigned)NISAC_C_SICORDER);
     return NISAC_OK;
 }

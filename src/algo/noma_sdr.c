@@ -1,0 +1,385 @@
+/* NOMA-ISAC SDR machinery: problem (13) and (22) on the conic builder,
+ * rank-one extraction and Gaussian randomisation. */
+#include "noma_sdr_internal.h"
+#include "nisac/linalg.h"
+#include "nisac/rng.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int noma_prob_init(noma_prob *P, const nisac_noma_instance *inst, int scalar_mode,
+                   const double complex *dir, int only_user)
+{
+    memset(P, 0, sizeof *P);
+    P->c = nisac_conic_new();
+    if (!P->c) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
+    P->N = inst->p.N;
+    P->K = inst->p.K;
+    P->scalar_mode = scalar_mode;
+    P->dir = dir;
+    for (int k = 0; k < P->K; k++) {
+        P->var[k] = -1;
+        if (only_user >= 0 && k != only_user) continue;
+        P->var[k] = scalar_mode ? nisac_conic_add_nonneg(P->c) : nisac_conic_add_hblock(P->c, P->N);
+        if (P->var[k] < 0) return P->var[k];
+    }
+    return NISAC_OK;
+}
+
+int noma_term_quad(noma_prob *P, int row, int k, const double complex *u, const double complex *v,
+                   double complex coef)
+{
+    if (P->var[k] < 0) return NISAC_OK; /* user not in this problem */
+    if (!P->scalar_mode) return nisac_conic_hquad(P->c, row, P->var[k], u, v, coef);
+    const double complex *d = P->dir + (size_t)k * P->N;
+    /* v^H (p d d^H) u = p (v^H d)(d^H u) */
+    double complex g = coef * nisac_cdot(P->N, v, d) * nisac_cdot(P->N, d, u);
+    return nisac_conic_scalar(P->c, row, P->var[k], creal(g));
+}
+
+int noma_term_entry(noma_prob *P, int row, int k, int a, int b, double complex coef)
+{
+    if (P->var[k] < 0) return NISAC_OK;
+    if (!P->scalar_mode) return nisac_conic_hentry(P->c, row, P->var[k], a, b, coef);
+    const double complex *d = P->dir + (size_t)k * P->N;
+    return nisac_conic_scalar(P->c, row, P->var[k], creal(coef * d[a] * conj(d[b])));
+}
+
+/* Adds Re(coef * Tr(W_k)) = coef * sum_a W_k[a][a]. */
+static int term_trace(noma_prob *P, int row, int k, double coef)
+{
+    if (P->var[k] < 0) return NISAC_OK;
+    if (P->scalar_mode)
+        return nisac_conic_scalar(P->c, row, P->var[k],
+                                  coef * nisac_cnorm2(P->N, P->dir + (size_t)k * P->N));
+    for (int a = 0; a < P->N; a++) {
+        int rc = nisac_conic_hentry(P->c, row, P->var[k], a, a, coef);
+        if (rc) return rc;
+    }
+    return NISAC_OK;
+}
+
+#define TRY(x)                          \
+    do {                                \
+        int rc_ = (x);                  \
+        if (rc_ < 0) return rc_;        \
+    } while (0)
+
+int noma_build(noma_prob *P, const nisac_noma_instance *inst, const noma_spec *s)
+{
+    const nisac_noma_params *p = &inst->p;
+    const int N = p->N, K = p->K, M = p->M;
+    const double complex *H = inst->H, *A = inst->A;
+#define HCOL(l) (H + (size_t)(l) * N)
+#define ACOL(m) (A + (size_t)(m) * N)
+    /* objective */
+    if (s->objective_user >= 0) {
+        int u = s->objective_user;
+        TRY(noma_term_quad(P, NISAC_CONIC_OBJ, u, HCOL(u), HCOL(u), -1.0));
+    } else {
+        for (int k = 0; k < K; k++) {
+            TRY(term_trace(P, NISAC_CONIC_OBJ, k, s->wc));
+            for (int m = 0; m < M; m++)
+                TRY(noma_term_quad(P, NISAC_CONIC_OBJ, k, ACOL(m), ACOL(m), s->ws));
+        }
+    }
+    /* (12b): Tr(H_l W_k) - gamma_k sum_{i>k} Tr(H_l W_i) >= gamma_k sigma^2 */
+    if (s->gamma) {
+        for (int k = 0; k < K; k++) {
+            if (P->var[k] < 0) continue;
+            int lmax = p->decoders == NISAC_DECODERS_ALL ? K - 1 : k;
+            if (s->only_user >= 0) lmax = k; /* one OMA slot: the user alone */
+            for (int l = k; l <= lmax; l++) {
+                int r;
+                TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_GE, s->gamma[k] * p->sigma2));
+                TRY(noma_term_quad(P, r, k, HCOL(l), HCOL(l), 1.0));
+                for (int i = k + 1; i < K; i++)
+                    TRY(noma_term_quad(P, r, i, HCOL(l), HCOL(l), -s->gamma[k]));
+            }
+        }
+    }
+    /* (12e): sum_k Tr(A_m W_k) >= Ps */
+    for (int m = 0; m < M && p->Ps > 0; m++) {
+        int r;
+        TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_GE, p->Ps));
+        for (int k = 0; k < K; k++) TRY(noma_term_quad(P, r, k, ACOL(m), ACOL(m), 1.0));
+    }
+    /* (12f): -Pdiff <= sum_k Tr((A_p - A_m) W_k) <= Pdiff */
+    for (int a = 0; a < M; a++)
+        for (int b = a + 1; b < M; b++)
+            for (int side = 0; side < 2; side++) {
+                int r;
+                TRY(r = nisac_conic_add_row(P->c, side ? NISAC_ROW_GE : NISAC_ROW_LE,
+                                            side ? -p->Pdiff : p->Pdiff));
+                for (int k = 0; k < K; k++) {
+                    TRY(noma_term_quad(P, r, k, ACOL(a), ACOL(a), 1.0));
+                    TRY(noma_term_quad(P, r, k, ACOL(b), ACOL(b), -1.0));
+                }
+            }
+    /* (12g): Cbar <= xi  <=>  ||(Re c_pm, Im c_pm)_{p<m}|| <= sqrt(xi * npairs),
+     * c_pm = alpha_p^H R alpha_m, a second-order cone. */
+    int npairs = M * (M - 1) / 2;
+    if (p->xi > 0 && npairs > 0) {
+        int b;
+        TRY(b = nisac_conic_add_soc(P->c, 2 * npairs));
+        int r;
+        TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_EQ, sqrt(p->xi * npairs)));
+        TRY(nisac_conic_sentry(P->c, r, b, 0, 0, 1.0));
+        int j = 0;
+        for (int a = 0; a < M; a++)
+            for (int bb = a + 1; bb < M; bb++, j++) {
+                /* X[0][2j+1] = Re c, X[0][2j+2] = Im c = Re(-i c) */
+                TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_EQ, 0.0));
+                TRY(nisac_conic_sentry(P->c, r, b, 0, 2 * j + 1, 1.0));
+                for (int k = 0; k < K; k++) TRY(noma_term_quad(P, r, k, ACOL(bb), ACOL(a), -1.0));
+                TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_EQ, 0.0));
+                TRY(nisac_conic_sentry(P->c, r, b, 0, 2 * j + 2, 1.0));
+                for (int k = 0; k < K; k++) TRY(noma_term_quad(P, r, k, ACOL(bb), ACOL(a), I));
+            }
+    }
+    /* (3): |h_u^H w_i|^2 >= |h_u^H w_{i+1}|^2 at every user u */
+    if (p->sic_power_order && s->only_user < 0)
+        for (int u = 0; u < K; u++)
+            for (int i = 0; i + 1 < K; i++) {
+                int r;
+                TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_GE, 0.0));
+                TRY(noma_term_quad(P, r, i, HCOL(u), HCOL(u), 1.0));
+                TRY(noma_term_quad(P, r, i + 1, HCOL(u), HCOL(u), -1.0));
+            }
+    /* (8b): sum_k Tr(W_k) + sum_m sum_k Tr(A_m W_k) <= P_total */
+    if (s->budget) {
+        int r;
+        TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_LE, p->P_total));
+        for (int k = 0; k < K; k++) {
+            TRY(term_trace(P, r, k, 1.0));
+            for (int m = 0; m < M; m++) TRY(noma_term_quad(P, r, k, ACOL(m), ACOL(m), 1.0));
+        }
+    }
+#undef HCOL
+#undef ACOL
+    return NISAC_OK;
+}
+
+int noma_build_spec(noma_prob *P, const nisac_noma_instance *inst, const void *spec)
+{
+    return noma_build(P, inst, (const noma_spec *)spec);
+}
+
+/* One complex equality S[a][b] = F[a][b] of an LMI slack as real rows:
+ * Re(w S_ab) - Re(w F_ab) = rhs for w = 1 and, off the diagonal, w = -i. */
+int noma_add_robust(noma_prob *P, const nisac_noma_instance *inst, double eps)
+{
+    const nisac_noma_params *p = &inst->p;
+    const int N = p->N, K = p->K;
+    for (int k = 0; k < K; k++) {
+        int lmax = p->decoders == NISAC_DECODERS_ALL ? K - 1 : k;
+        const double gk = inst->gamma[k];
+        if (!(gk > 0)) continue;
+        for (int l = k; l <= lmax; l++) {
+            const double complex *h = inst->H + (size_t)l * N;
+            int S, lam;
+            TRY(S = nisac_conic_add_hblock(P->c, N + 1));
+            TRY(lam = nisac_conic_add_nonneg(P->c));
+            /* coefficient of W_i in Phi - sum_{i<k} W_i */
+            double cw[NISAC_MAX_USERS];
+            for (int i = 0; i < K; i++) cw[i] = i == k ? 1.0 / gk : -1.0;
+            for (int b = 0; b < N; b++)
+                for (int a = 0; a <= b; a++)
+                    for (int part = 0; part < (a == b ? 1 : 2); part++) {
+                        double complex w = part ? -I : 1.0;
+                        int r;
+                        TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_EQ, 0.0));
+                        TRY(nisac_conic_hentry(P->c, r, S, a, b, w));
+                        for (int i = 0; i < K; i++) TRY(noma_term_entry(P, r, i, a, b, -w * cw[i]));
+                        if (a == b) TRY(nisac_conic_scalar(P->c, r, lam, -1.0));
+                    }
+            /* last column: S[a][N] = (Phi h)_a = sum_b Phi_ab h_b, Phi = W_k/g - sum_{i>k} W_i */
+            for (int a = 0; a < N; a++)
+                for (int part = 0; part < 2; part++) {
+                    double complex w = part ? -I : 1.0;
+                    int r;
+                    TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_EQ, 0.0));
+                    TRY(nisac_conic_hentry(P->c, r, S, a, N, w));
+                    for (int i = k; i < K; i++) {
+                        double ci = i == k ? 1.0 / gk : -1.0;
+                        for (int b = 0; b < N; b++)
+                            TRY(noma_term_entry(P, r, i, a, b, -w * ci * h[b]));
+                    }
+                }
+            /* corner: S[N][N] = h^H Phi h - sigma^2 - lambda eps^2 */
+            int r;
+            TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_EQ, -p->sigma2));
+            TRY(nisac_conic_hentry(P->c, r, S, N, N, 1.0));
+            for (int i = k; i < K; i++) TRY(noma_term_quad(P, r, i, h, h, i == k ? -1.0 / gk : 1.0));
+            TRY(nisac_conic_scalar(P->c, r, lam, eps * eps));
+        }
+    }
+    return NISAC_OK;
+}
+
+int noma_rank_one(int N, int K, const double complex *Wfull, double complex *w, double *ratio)
+{
+    double *ev = malloc(sizeof(double) * (size_t)N);
+    double complex *V = malloc(sizeof(double complex) * (size_t)N * N);
+    if (!ev || !V) {
+        free(ev);
+        free(V);
+        return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
+    }
+    int rc = NISAC_OK;
+    for (int k = 0; k < K && !rc; k++) {
+        rc = nisac_heig(N, Wfull + (size_t)k * N * N, N, ev, V, N);
+        if (rc) break;
+        double l1 = ev[N - 1], l2 = N > 1 ? ev[N - 2] : 0.0;
+        ratio[k] = l1 > 0 ? fmax(l2, 0.0) / l1 : 0.0;
+        double s = sqrt(fmax(l1, 0.0));
+        for (int n = 0; n < N; n++) w[n + (size_t)k * N] = s * V[n + (size_t)(N - 1) * N];
+    }
+    free(ev);
+    free(V);
+    return rc;
+}
+
+/* Power re-allocation on fixed directions: the same problem with
+ * W_k = p_k d_k d_k^H.  On success writes w_k = sqrt(p_k) d_k. */
+static int realloc_powers(const nisac_noma_instance *inst, const nisac_opts *o, noma_build_fn build,
+                          const void *ctx, int only_user, const double complex *dir,
+                          double complex *w, int *solves, int *ok, double *value)
+{
+    noma_prob P;
+    *ok = 0;
+    int rc = noma_prob_init(&P, inst, 1, dir, only_user);
+    if (!rc) rc = build(&P, inst, ctx);
+    if (rc) {
+        nisac_conic_free(P.c);
+        return rc;
+    }
+    nisac_conic_result res;
+    rc = nisac_conic_solve(P.c, &o->sdp, &res);
+    (*solves)++;
+    if (!rc && (res.status == NISAC_STATUS_OPTIMAL || res.status == NISAC_STATUS_INACCURATE)) {
+        const int N = inst->p.N;
+        for (int k = 0; k < inst->p.K; k++) {
+            double pk = P.var[k] >= 0 ? fmax(nisac_conic_scalar_value(P.c, P.var[k]), 0.0) : 0.0;
+            for (int n = 0; n < N; n++) w[n + (size_t)k * N] = sqrt(pk) * dir[n + (size_t)k * N];
+        }
+        *ok = 1;
+        *value = res.pobj;
+    }
+    nisac_conic_free(P.c);
+    return rc;
+}
+
+int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_build_fn build,
+                   const void *ctx, unsigned imposed, int only_user, double round_cap,
+                   nisac_design_out *out)
+{
+    const int N = inst->p.N, K = inst->p.K;
+    noma_prob P;
+    int rc = noma_prob_init(&P, inst, 0, NULL, only_user);
+    if (!rc) rc = build(&P, inst, ctx);
+    if (rc) {
+        nisac_conic_free(P.c);
+        return rc;
+    }
+    nisac_conic_result res;
+    rc = nisac_conic_solve(P.c, &o->sdp, &res);
+    out->solves++;
+    if (rc) {
+        nisac_conic_free(P.c);
+        return rc;
+    }
+    out->status = res.status;
+    out->sdp_obj = res.pobj;
+    out->sdp_gap = res.rel_gap;
+    out->sdp_pinf = res.pinf;
+    if (res.status != NISAC_STATUS_OPTIMAL && res.status != NISAC_STATUS_INACCURATE) {
+        snprintf(out->note, sizeof out->note, "relaxation: %s (CSDP code %d)",
+                 nisac_status_name(res.status), res.csdp_code);
+        nisac_conic_free(P.c);
+        return NISAC_OK;
+    }
+    double complex *Wfull = nisac_calloc((size_t)N * N * K, sizeof(double complex));
+    double complex *cand = nisac_calloc((size_t)N * K, sizeof(double complex));
+    double complex *bestW = nisac_calloc((size_t)N * K, sizeof(double complex));
+    double complex *dir = nisac_calloc((size_t)N * K, sizeof(double complex));
+    double complex *z = nisac_calloc((size_t)N, sizeof(double complex));
+    double *ev = nisac_calloc((size_t)N, sizeof(double));
+    double complex *V = nisac_calloc((size_t)N * N, sizeof(double complex));
+    if (!Wfull || !cand || !bestW || !dir || !z || !ev || !V) {
+        rc = NISAC_FAIL(NISAC_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (int k = 0; k < K; k++)
+        if (P.var[k] >= 0 && (rc = nisac_conic_hvalue(P.c, P.var[k], Wfull + (size_t)k * N * N, N)))
+            goto done;
+    if ((rc = noma_rank_one(N, K, Wfull, out->W, out->rank_ratio))) goto done;
+    out->max_rank_ratio = 0;
+    for (int k = 0; k < K; k++) out->max_rank_ratio = fmax(out->max_rank_ratio, out->rank_ratio[k]);
+    if (out->max_rank_ratio <= o->rank_tol || res.pobj > round_cap) goto done;
+
+    /* Gaussian randomisation: candidate 0 keeps the principal directions;
+     * the others draw d_k ~ CN(0, W_k).  Each gets its powers re-optimised
+     * on the same problem; the best candidate the model finds feasible wins. */
+    out->randomized = 1;
+    out->rand_feasible = 0;
+    nisac_rng rng;
+    nisac_rng_init(&rng, o->seed, 0, 0, NISAC_PURPOSE_ALGO);
+    double best = INFINITY;
+    int have = 0;
+    for (int j = 0; j <= o->nrand; j++) {
+        for (int k = 0; k < K; k++) {
+            double complex *d = dir + (size_t)k * N;
+            if (j == 0) {
+                double nw = sqrt(nisac_cnorm2(N, out->W + (size_t)k * N));
+                for (int n = 0; n < N; n++) d[n] = nw > 0 ? out->W[n + (size_t)k * N] / nw : (n == 0);
+                continue;
+            }
+            if ((rc = nisac_heig(N, Wfull + (size_t)k * N * N, N, ev, V, N))) goto done;
+            nisac_rng_cn_vec(&rng, N, 1.0, z);
+            for (int n = 0; n < N; n++) {
+                double complex s = 0;
+                for (int e = 0; e < N; e++) s += V[n + (size_t)e * N] * sqrt(fmax(ev[e], 0.0)) * z[e];
+                d[n] = s;
+            }
+        }
+        int ok = 0, solves = 0;
+        double val = INFINITY;
+        rc = realloc_powers(inst, o, build, ctx, only_user, dir, cand, &solves, &ok, &val);
+        out->solves += solves;
+        if (rc) goto done;
+        if (!ok) continue;
+        if (only_user < 0) { /* one OMA slot is judged by the caller's OMA evaluation */
+            nisac_noma_eval ev2;
+            if ((rc = nisac_noma_evaluate(inst, cand, N, NULL, imposed, &ev2))) goto done;
+            if (ev2.max_viol > o->feas_tol) continue;
+        }
+        out->rand_feasible++;
+        if (val < best) {
+            best = val;
+            have = 1;
+            memcpy(bestW, cand, sizeof(double complex) * (size_t)N * K);
+        }
+    }
+    if (have) {
+        memcpy(out->W, bestW, sizeof(double complex) * (size_t)N * K);
+        out->status = NISAC_STATUS_FEASIBLE;
+    } else {
+        out->status = NISAC_STATUS_ROUNDING_FAILED;
+        snprintf(out->note, sizeof out->note,
+                 "relaxation not rank one (lambda2/lambda1 = %.2e) and none of %d candidates feasible",
+                 out->max_rank_ratio, o->nrand + 1);
+    }
+done:
+    free(Wfull);
+    free(cand);
+    free(bestW);
+    free(dir);
+    free(z);
+    free(ev);
+    free(V);
+    nisac_conic_free(P.c);
+    return rc;
+}

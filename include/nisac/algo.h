@@ -49,6 +49,8 @@ typedef struct nisac_design_out {
     double rank_ratio[NISAC_MAX_USERS]; /* lambda2/lambda1 of each W_k (last SDP) */
     double max_rank_ratio;
     int randomized;       /* Gaussian randomisation was used */
+    int polished;         /* powers re-optimised on the principal directions after a
+                             rank-one truncation left a constraint short */
     int rand_feasible;    /* candidates that were feasible */
     unsigned imposed;     /* constraint families the design must meet (NISAC_C_*) */
     double worst_min_sinr;/* sdr-robust: min over (k,l) of the worst-case SINR over the

@@ -318,7 +318,34 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_bu
     if ((rc = noma_rank_one(N, K, Wfull, out->W, out->rank_ratio))) goto done;
     out->max_rank_ratio = 0;
     for (int k = 0; k < K; k++) out->max_rank_ratio = fmax(out->max_rank_ratio, out->rank_ratio[k]);
-    if (out->max_rank_ratio <= o->rank_tol || res.pobj > round_cap) goto done;
+    if (res.pobj > round_cap) goto done;
+    if (out->max_rank_ratio <= o->rank_tol) {
+        /* Rank one up to rank_tol: the truncation drops lambda_2 and below,
+         * which can leave a constraint short by about rank_tol.  Then
+         * re-optimise the powers on the recovered directions. */
+        if (only_user >= 0) goto done;
+        nisac_noma_eval e0;
+        if ((rc = nisac_noma_evaluate(inst, out->W, N, NULL, imposed, &e0))) goto done;
+        if (e0.max_viol <= 0.1 * o->feas_tol) goto done;
+        for (int k = 0; k < K; k++) {
+            double nw = sqrt(nisac_cnorm2(N, out->W + (size_t)k * N));
+            for (int n = 0; n < N; n++)
+                dir[n + (size_t)k * N] = nw > 0 ? out->W[n + (size_t)k * N] / nw : (n == 0);
+        }
+        int ok = 0, solves = 0;
+        double val = INFINITY;
+        if ((rc = realloc_powers(inst, o, build, ctx, only_user, dir, cand, &solves, &ok, &val)))
+            goto done;
+        out->solves += solves;
+        nisac_noma_eval e1;
+        if (ok && !(rc = nisac_noma_evaluate(inst, cand, N, NULL, imposed, &e1)) &&
+            e1.max_viol < e0.max_viol) {
+            memcpy(out->W, cand, sizeof(double complex) * (size_t)N * K);
+            out->polished = 1;
+            if (val > res.pobj + 1e-6 * (1 + fabs(res.pobj))) out->status = NISAC_STATUS_FEASIBLE;
+        }
+        goto done;
+    }
 
     /* Gaussian randomisation: candidate 0 keeps the principal directions;
      * the others draw d_k ~ CN(0, W_k).  Each gets its powers re-optimised

@@ -23,6 +23,7 @@ static int probe(const nisac_noma_instance *inst, const nisac_opts *o, double t,
     noma_spec s = {at.gamma, 1.0, 1.0, 0, -1, -1};
     unsigned imposed = NISAC_C_POWERMIN | (inst->p.sic_power_order ? NISAC_C_SICORDER : 0u);
     scratch->randomized = 0;
+    scratch->polished = 0;
     scratch->note[0] = 0;
     int rc = noma_sdr_solve(&at, o, noma_build_spec, &s, imposed, -1,
                             inst->p.P_total * (1.0 + o->feas_tol), scratch);
@@ -58,6 +59,7 @@ static void keep(nisac_design_out *out, const nisac_design_out *s, double t)
     memcpy(out->rank_ratio, s->rank_ratio, sizeof out->rank_ratio);
     out->max_rank_ratio = s->max_rank_ratio;
     out->randomized = s->randomized;
+    out->polished = s->polished;
     out->rand_feasible = s->rand_feasible;
 }
 

@@ -153,6 +153,7 @@ static void print_json(const nisac_scenario *sc, const nisac_noma_instance *inst
     json_object_set_new(j, "sdp_rel_gap", jnum(o->sdp_gap));
     json_object_set_new(j, "sdp_primal_infeasibility", jnum(o->sdp_pinf));
     json_object_set_new(j, "randomized", json_boolean(o->randomized));
+    json_object_set_new(j, "polished", json_boolean(o->polished));
     json_object_set_new(j, "worst_case_min_sinr_db",
                         jnum(isnan(o->worst_min_sinr) ? NAN : nisac_db(o->worst_min_sinr)));
     json_t *us = json_array(), *rr = json_array(), *ord = json_array(), *rate = json_array(),

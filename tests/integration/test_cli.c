@@ -1,0 +1,163 @@
+/* The nisac program: defaults, JSON output, explicit channels, and the
+ * messages and exit codes of malformed input.  NISAC names the binary. */
+#include "harness.h"
+#include "nisac/nisac.h"
+#include "nisac/scenario.h"
+
+#include <jansson.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *bin;
+static char tmpdir[256];
+
+/* Runs the program; returns the exit status, stdout and stderr in buffers. */
+static int sh(const char *args, char *out, size_t outlen, char *err, size_t errlen)
+{
+    char cmd[2048], ef[300];
+    snprintf(ef, sizeof ef, "%s/stderr", tmpdir);
+    snprintf(cmd, sizeof cmd, "%s %s 2>%s", bin, args, ef);
+    FILE *p = popen(cmd, "r");
+    size_t n = fread(out, 1, outlen - 1, p);
+    out[n] = 0;
+    int st = pclose(p);
+    FILE *e = fopen(ef, "r");
+    n = e ? fread(err, 1, errlen - 1, e) : 0;
+    err[n] = 0;
+    if (e) fclose(e);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *write_file(const char *name, const char *text)
+{
+    static char path[300];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static char out[1 << 16], err[4096];
+
+static void test_default_scenario(void)
+{
+    int rc = sh("solve", out, sizeof out, err, sizeof err);
+    CHECK(rc == 0);
+    CHECK(strstr(out, "status: optimal") != NULL);
+    CHECK(strstr(out, "max violation") != NULL);
+    CHECK(strstr(out, "P(theta)") != NULL);
+}
+
+static void test_json_output(void)
+{
+    int rc = sh("solve --algo sdr-powermin --gamma-db 12 --json", out, sizeof out, err, sizeof err);
+    CHECK(rc == 0);
+    json_error_t je;
+    json_t *j = json_loads(out, 0, &je);
+    CHECK(j != NULL);
+    if (!j) return;
+    const char *keys[] = {"status", "objective", "total_power_W", "user_sinr_db", "sensing_power_W",
+                          "max_violation", "rank_ratio", "solves", "beamformers"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        CHECK_MSG(json_object_get(j, keys[i]) != NULL, "missing %s", keys[i]);
+    CHECK(!strcmp(json_string_value(json_object_get(j, "status")), "optimal"));
+    json_t *us = json_object_get(j, "user_sinr_db");
+    CHECK(json_array_size(us) == 3);
+    for (size_t k = 0; k < json_array_size(us); k++)
+        CHECK(json_real_value(json_array_get(us, k)) >= 12.0 - 1e-5);
+    CHECK(json_array_size(json_object_get(j, "beamformers")) == 3);
+    json_decref(j);
+}
+
+/* Channels given explicitly reproduce the run that drew them from a seed. */
+static void test_explicit_channels(void)
+{
+    nisac_scenario sc;
+    nisac_scenario_default(&sc);
+    sc.seed = 7;
+    double complex H[24];
+    nisac_scenario_channels(&sc, H);
+    char text[8192];
+    size_t n = (size_t)snprintf(text, sizeof text, "{\n  \"algo\": \"sdr-powermin\",\n  \"channels\": [");
+    for (int k = 0; k < 3; k++) {
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s[", k ? "," : "");
+        for (int i = 0; i < 8; i++)
+            n += (size_t)snprintf(text + n, sizeof text - n, "%s[%.17g, %.17g]", i ? "," : "",
+                                  creal(H[i + 8 * k]), cimag(H[i + 8 * k]));
+        n += (size_t)snprintf(text + n, sizeof text - n, "]");
+    }
+    snprintf(text + n, sizeof text - n, "]\n}\n");
+    char args[512], out2[1 << 16];
+    snprintf(args, sizeof args, "solve --config %s --json", write_file("ch.json", text));
+    CHECK(sh(args, out, sizeof out, err, sizeof err) == 0);
+    CHECK(sh("solve --algo sdr-powermin --seed 7 --json", out2, sizeof out2, err, sizeof err) == 0);
+    json_t *a = json_loads(out, 0, NULL), *b = json_loads(out2, 0, NULL);
+    CHECK(a && b);
+    if (a && b)
+        CHECK_REL(json_real_value(json_object_get(a, "total_power_W")),
+                  json_real_value(json_object_get(b, "total_power_W")), 1e-12);
+    json_decref(a);
+    json_decref(b);
+}
+
+static void expect_bad(const char *args, const char *needle)
+{
+    int rc = sh(args, out, sizeof out, err, sizeof err);
+    CHECK_MSG(rc == 2, "'%s' exited %d", args, rc);
+    CHECK_MSG(strstr(err, needle) != NULL, "'%s': stderr '%s' lacks '%s'", args, err, needle);
+    CHECK_MSG(out[0] == 0, "'%s' wrote to stdout", args);
+}
+
+static void test_bad_flags(void)
+{
+    expect_bad("solve --N abc", "--N");
+    expect_bad("solve --N 0", "--N");
+    expect_bad("solve --sigma2 nan", "--sigma2");
+    expect_bad("solve --algo nope", "unknown algorithm 'nope'");
+    expect_bad("solve --decoders some", "--decoders");
+    expect_bad("solve --targets 10,100", "--targets");
+    expect_bad("solve --frobnicate", "unknown option '--frobnicate'");
+    expect_bad("solve --Ps", "missing value");
+    expect_bad("solve --sigma2 -1", "sigma2");
+    expect_bad("bogus", "unknown command");
+}
+
+static void test_bad_json(void)
+{
+    char args[512];
+    /* syntax error: line and column from the parser */
+    snprintf(args, sizeof args, "solve --config %s", write_file("a.json", "{\n  \"N\": 8,\n  \"K\": ,\n}\n"));
+    expect_bad(args, "a.json:3:");
+    /* wrong type: the field, with its line and column */
+    snprintf(args, sizeof args, "solve --config %s", write_file("b.json", "{\n  \"N\": 8,\n  \"sigma2\": \"small\"\n}\n"));
+    expect_bad(args, "b.json:3:3: field 'sigma2': expected a number");
+    snprintf(args, sizeof args, "solve --config %s", write_file("c.json", "{\"Ptotl\": 3}"));
+    expect_bad(args, "field 'Ptotl': unknown field");
+    snprintf(args, sizeof args, "solve --config %s",
+             write_file("d.json", "{\"channels\": [[[1, 0], [0, 1]], [[1, 0]]]}"));
+    expect_bad(args, "field 'channels[1]'");
+    snprintf(args, sizeof args, "solve --config %s", write_file("e.json", "{\"options\": {\"mu\": -1}}"));
+    expect_bad(args, "field 'mu'");
+    snprintf(args, sizeof args, "solve --config %s", write_file("f.json", "{\"N\": 8, \"N\": 9}"));
+    expect_bad(args, "f.json:1:");
+    expect_bad("solve --config /nonexistent/x.json", "cannot read");
+}
+
+int main(void)
+{
+    bin = getenv("NISAC");
+    if (!bin) bin = "build/nisac";
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/nisac-test-XXXXXX");
+    if (!mkdtemp(tmpdir)) return 1;
+    RUN(test_default_scenario);
+    RUN(test_json_output);
+    RUN(test_explicit_channels);
+    RUN(test_bad_flags);
+    RUN(test_bad_json);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    if (system(cmd)) {}
+    TEST_END();
+}

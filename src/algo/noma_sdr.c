@@ -242,6 +242,18 @@ int noma_rank_one(int N, int K, const double complex *Wfull, double complex *w, 
     return rc;
 }
 
+/* Builds the problem (relaxation when dir is NULL, powers on directions
+ * dir otherwise) and solves it.  The caller frees P->c in every case. */
+static int build_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_build_fn build,
+                       const void *ctx, int only_user, const double complex *dir, noma_prob *P,
+                       nisac_conic_result *res)
+{
+    int rc = noma_prob_init(P, inst, dir != NULL, dir, only_user);
+    if (!rc) rc = build(P, inst, ctx);
+    if (!rc) rc = nisac_conic_solve(P->c, &o->sdp, res);
+    return rc;
+}
+
 /* Power re-allocation on fixed directions: the same problem with
  * W_k = p_k d_k d_k^H.  On success writes w_k = sqrt(p_k) d_k. */
 static int realloc_powers(const nisac_noma_instance *inst, const nisac_opts *o, noma_build_fn build,
@@ -249,15 +261,9 @@ static int realloc_powers(const nisac_noma_instance *inst, const nisac_opts *o, 
                           double complex *w, int *solves, int *ok, double *value)
 {
     noma_prob P;
-    *ok = 0;
-    int rc = noma_prob_init(&P, inst, 1, dir, only_user);
-    if (!rc) rc = build(&P, inst, ctx);
-    if (rc) {
-        nisac_conic_free(P.c);
-        return rc;
-    }
     nisac_conic_result res;
-    rc = nisac_conic_solve(P.c, &o->sdp, &res);
+    *ok = 0;
+    int rc = build_solve(inst, o, build, ctx, only_user, dir, &P, &res);
     (*solves)++;
     if (!rc && (res.status == NISAC_STATUS_OPTIMAL || res.status == NISAC_STATUS_INACCURATE)) {
         const int N = inst->p.N;
@@ -278,14 +284,8 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_bu
 {
     const int N = inst->p.N, K = inst->p.K;
     noma_prob P;
-    int rc = noma_prob_init(&P, inst, 0, NULL, only_user);
-    if (!rc) rc = build(&P, inst, ctx);
-    if (rc) {
-        nisac_conic_free(P.c);
-        return rc;
-    }
     nisac_conic_result res;
-    rc = nisac_conic_solve(P.c, &o->sdp, &res);
+    int rc = build_solve(inst, o, build, ctx, only_user, NULL, &P, &res);
     out->solves++;
     if (rc) {
         nisac_conic_free(P.c);

@@ -134,15 +134,23 @@ static double sq(double complex z) { return creal(z) * creal(z) + cimag(z) * cim
 static double pos(double x) { return x > 0 ? x : 0; }
 static double max_violation(const nisac_noma_eval *ev, unsigned imposed);
 
+static int eval_begin(const nisac_noma_instance *inst, const double complex *W, int ldw,
+                      nisac_noma_eval *ev)
+{
+    if (!W || ldw < inst->p.N) return NISAC_FAIL(NISAC_EINVAL, "evaluate: beamformers missing or ldw < N");
+    memset(ev, 0, sizeof *ev);
+    ev->K = inst->p.K;
+    ev->M = inst->p.M;
+    return NISAC_OK;
+}
+
 int nisac_noma_evaluate(const nisac_noma_instance *inst, const double complex *W, int ldw,
                         const double complex *dH, unsigned imposed, nisac_noma_eval *ev)
 {
     const nisac_noma_params *p = &inst->p;
     const int N = p->N, K = p->K, M = p->M;
-    if (!W || ldw < N) return NISAC_FAIL(NISAC_EINVAL, "evaluate: beamformers missing or ldw < N");
-    memset(ev, 0, sizeof *ev);
-    ev->K = K;
-    ev->M = M;
+    int rc = eval_begin(inst, W, ldw, ev);
+    if (rc) return rc;
     double complex *g = malloc(sizeof(double complex) * (size_t)N);
     if (!g) return NISAC_FAIL(NISAC_ENOMEM, "evaluate: out of memory");
 
@@ -241,10 +249,8 @@ int nisac_oma_evaluate(const nisac_noma_instance *inst, const double complex *W,
 {
     const nisac_noma_params *p = &inst->p;
     const int N = p->N, K = p->K, M = p->M;
-    if (!W || ldw < N) return NISAC_FAIL(NISAC_EINVAL, "evaluate: beamformers missing or ldw < N");
-    memset(ev, 0, sizeof *ev);
-    ev->K = K;
-    ev->M = M;
+    int rc = eval_begin(inst, W, ldw, ev);
+    if (rc) return rc;
     ev->oma = 1;
     ev->min_sinr = INFINITY;
     ev->min_rate = INFINITY;

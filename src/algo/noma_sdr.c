@@ -347,11 +347,11 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_bu
         goto done;
     }
 
-    /* Gaussian randomisation: candidate 0 keeps the principal directions;
-     * the others draw d_k ~ CN(0, W_k).  Each gets its powers re-optimised
-     * on the same problem; the best candidate the model finds feasible wins. */
-    out->randomized = 1;
-    out->rand_feasible = 0;
+    /* Candidate 0: the principal directions with re-optimised powers.  If it
+     * is feasible and attains the relaxation's lower bound, it is optimal
+     * for the unrelaxed problem, whatever lambda2/lambda1 says.  Otherwise
+     * Gaussian randomisation: d_k ~ CN(0, W_k), powers re-optimised on the
+     * same problem; the best candidate the model finds feasible wins. */
     nisac_rng rng;
     nisac_rng_init(&rng, o->seed, 0, 0, NISAC_PURPOSE_ALGO);
     double best = INFINITY;
@@ -372,11 +372,15 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_bu
                 d[n] = s;
             }
         }
+        if (j == 1) out->randomized = 1;
         int ok = 0, solves = 0;
         double val = INFINITY;
         rc = realloc_powers(inst, o, build, ctx, only_user, dir, cand, &solves, &ok, &val);
         out->solves += solves;
         if (rc) goto done;
+        if (j == 0)
+            nisac_log(NISAC_LOG_DEBUG, "principal directions: ok=%d value=%.10g relaxation=%.10g", ok,
+                      val, res.pobj);
         if (!ok) continue;
         if (only_user < 0) { /* one OMA slot is judged by the caller's OMA evaluation */
             nisac_noma_eval ev2;
@@ -388,6 +392,12 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_bu
             best = val;
             have = 1;
             memcpy(bestW, cand, sizeof(double complex) * (size_t)N * K);
+        }
+        if (j == 0 && val <= res.pobj + 1e-6 * (1 + fabs(res.pobj))) {
+            memcpy(out->W, cand, sizeof(double complex) * (size_t)N * K);
+            out->polished = 1;
+            out->rand_feasible = 0;
+            goto done; /* status stays optimal: the bound is attained */
         }
     }
     if (have) {

@@ -7,14 +7,18 @@
 #include <string.h>
 
 typedef struct {
-    int feasible;
-    double pstar;  /* relaxation optimum of (10) at t: the (8b) sum */
+    int feasible;        /* relaxation (13) at t has optimum within P_total */
+    double pstar;        /* relaxation optimum of (10) at t: the (8b) sum */
+    int design_ok;       /* a design was recovered that meets (8b), (12b), (12e)-(12g) */
+    double design_sinr;  /* its min SINR */
     nisac_solve_status status;
 } probe_t;
 
-/* Solves (13) at SINR target t with the (8b) sum as objective; t feasible
- * for (9) iff a design is recovered whose (8b) sum is within P_total and
- * which the model finds meets (12b), (12e)-(12g). */
+/* Solves (13) at SINR target t with the (8b) sum as objective.  As in
+ * Algorithm 1, t is feasible when the relaxation is (its optimum within
+ * P_total): this is monotone in t and its threshold bounds the max-min
+ * SINR from above.  The design recovered from the relaxation (rank one,
+ * or by randomisation) is judged separately by the model. */
 static int probe(const nisac_noma_instance *inst, const nisac_opts *o, double t,
                  nisac_design_out *scratch, probe_t *pr)
 {
@@ -30,14 +34,28 @@ static int probe(const nisac_noma_instance *inst, const nisac_opts *o, double t,
     if (rc) return rc;
     pr->status = scratch->status;
     pr->pstar = scratch->sdp_obj;
+    int relaxed = scratch->sdp_obj <= inst->p.P_total * (1.0 + o->feas_tol);
     pr->feasible = 0;
+    pr->design_ok = 0;
+    pr->design_sinr = 0;
+    switch (scratch->status) {
+    case NISAC_STATUS_OPTIMAL:
+    case NISAC_STATUS_FEASIBLE:
+    case NISAC_STATUS_ROUNDING_FAILED:
+    case NISAC_STATUS_INACCURATE:
+        pr->feasible = relaxed;
+        break;
+    default:
+        pr->pstar = INFINITY;
+        break;
+    }
     if (scratch->status == NISAC_STATUS_OPTIMAL || scratch->status == NISAC_STATUS_FEASIBLE) {
         nisac_noma_eval ev;
         rc = nisac_noma_evaluate(&at, scratch->W, scratch->N, NULL, imposed | NISAC_C_BUDGET, &ev);
         if (rc) return rc;
-        pr->feasible = ev.max_viol <= o->feas_tol;
+        pr->design_ok = ev.max_viol <= o->feas_tol;
+        pr->design_sinr = ev.min_sinr;
     }
-    if (scratch->status == NISAC_STATUS_INFEASIBLE) pr->pstar = INFINITY;
     return NISAC_OK;
 }
 
@@ -48,10 +66,16 @@ static double gval(double pstar, double ptot)
     return log(fmax(pstar, 1e-12 * ptot) / ptot);
 }
 
-static void keep(nisac_design_out *out, const nisac_design_out *s, double t)
+/* After a probe: records the relaxation's feasible t, and keeps the design
+ * when it is valid and better (higher min SINR) than the one kept. */
+static void note_probe(nisac_design_out *out, const nisac_design_out *s, const probe_t *pr,
+                       double t, int *have, double *best)
 {
+    if (pr->feasible && t > out->t) out->t = t;
+    if (!pr->design_ok || (*have && pr->design_sinr <= *best)) return;
+    *have = 1;
+    *best = pr->design_sinr;
     memcpy(out->W, s->W, sizeof(double complex) * (size_t)out->N * out->K);
-    out->t = t;
     out->status = s->status;
     out->sdp_obj = s->sdp_obj;
     out->sdp_gap = s->sdp_gap;
@@ -70,7 +94,8 @@ static int maxmin_design(const nisac_noma_instance *inst, const nisac_opts *o, n
     if (!(o->mu > 0)) return NISAC_FAIL(NISAC_EINVAL, "option 'mu': expected > 0, got %g", o->mu);
     nisac_design_out *sc = nisac_design_out_new(out->N, out->K);
     if (!sc) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
-    int rc = NISAC_OK, have = 0;
+    int rc = NISAC_OK, have = 0, any = 0;
+    double best = 0;
     double h1 = 0;
     for (int n = 0; n < p->N; n++) h1 += creal(inst->H[n]) * creal(inst->H[n]) + cimag(inst->H[n]) * cimag(inst->H[n]);
     double lo = 0, hi = p->P_total * h1 / p->sigma2; /* Algorithm 1's t_min, t_max */
@@ -81,88 +106,109 @@ static int maxmin_design(const nisac_noma_instance *inst, const nisac_opts *o, n
             double t = 0.5 * (lo + hi);
             if ((rc = probe(inst, o, t, sc, &pr))) goto done;
             out->iterations++;
-            if (pr.feasible) {
-                lo = t;
-                keep(out, sc, t);
-                have = 1;
-            } else {
-                hi = t;
-            }
+            note_probe(out, sc, &pr, t, &have, &best);
+            if (pr.feasible) lo = t;
+            else hi = t;
         }
     } else {
-        /* Bracketed secant (Illinois) on g(t) = log(P*(t) / P_total), P*(t) the
-         * relaxation optimum of (10) at t (log because P* is flat at small t
-         * and grows like t^2 under decoders=all).  Each trial point is offset
-         * by mu/2 towards the side that has not moved, so that the bracket
-         * closes to width mu, and a bisection step is taken whenever the
-         * bracket has not halved over the last two steps (as in Brent's
-         * method), so the count never exceeds about twice the bisection's. */
-        if ((rc = probe(inst, o, 0.0, sc, &pr))) goto done;
+        /* Bracketed secant (Illinois) in log-log coordinates: u = ln t,
+         * G(u) = ln(P*(t) / P_total), P* the relaxation optimum of (10) at
+         * t, which grows like a power of t (t under decoders=own, about t^2
+         * under decoders=all) and is flat at small t.  A geometric
+         * bisection replaces the secant whenever the bracket's log-width
+         * has not halved in two steps, or when no finite value bounds the
+         * root from above (CSDP cannot solve (13) at very large t).  Trial
+         * points are offset by mu/2 towards the side that has not moved, so
+         * the bracket closes to width mu; the stopping rule is Algorithm 1's
+         * (t_max - t_min <= mu).  t_max is not probed: (13) at t_max forces
+         * Tr(W_1) >= P_total through user 1's own row, so any sensing power
+         * or second user puts it over budget. */
+        double t0 = fmin(o->mu, 0.5 * hi);
+        if ((rc = probe(inst, o, t0, sc, &pr))) goto done;
         out->iterations++;
-        if (!pr.feasible) goto done;
-        keep(out, sc, 0.0);
-        have = 1;
-        double glo = gval(pr.pstar, p->P_total);
-        if ((rc = probe(inst, o, hi, sc, &pr))) goto done;
-        out->iterations++;
-        if (pr.feasible) { /* cannot happen for P_total > 0, kept for safety */
-            keep(out, sc, hi);
-            goto done;
+        note_probe(out, sc, &pr, t0, &have, &best);
+        if (!pr.feasible) {
+            hi = t0;
+            goto closing; /* the answer lies in [0, mu): decided at t = 0 below */
         }
-        double ghi = gval(pr.pstar, p->P_total);
+        any = 1;
+        lo = t0;
+        double glo = gval(pr.pstar, p->P_total), ghi = INFINITY;
+        int need_hi_probe = p->M == 0 || p->Ps <= 0 ? (p->K == 1) : 0;
+        if (need_hi_probe) {
+            if ((rc = probe(inst, o, hi, sc, &pr))) goto done;
+            out->iterations++;
+            note_probe(out, sc, &pr, hi, &have, &best);
+            if (pr.feasible) {
+                lo = hi;
+                goto closing;
+            }
+            ghi = gval(pr.pstar, p->P_total);
+        }
         int last = 0; /* +1: lo moved last, -1: hi moved last */
-        double width[3] = {hi - lo, hi - lo, hi - lo};
+        double lw[3] = {log(hi / lo), log(hi / lo), log(hi / lo)};
         while (hi - lo > o->mu) {
-            double t;
-            int bisect = width[0] < 2.0 * (hi - lo) && out->iterations > 3;
-            if (!bisect && isfinite(ghi) && ghi > glo) t = hi - ghi * (hi - lo) / (ghi - glo);
-            else t = 0.5 * (lo + hi);
+            double ulo = log(lo), uhi = log(hi), t;
+            int bisect = !(isfinite(ghi) && ghi > glo) || (lw[0] < 2.0 * (uhi - ulo) && out->iterations > 3);
+            if (!bisect) t = exp(uhi - ghi * (uhi - ulo) / (ghi - glo));
+            else t = sqrt(lo * hi);
             if (!bisect) t += last > 0 ? 0.5 * o->mu : last < 0 ? -0.5 * o->mu : 0.0;
             double a = lo + 0.5 * o->mu, b = hi - 0.5 * o->mu;
             if (a > b) t = 0.5 * (lo + hi);
             else t = fmin(fmax(t, a), b);
             if ((rc = probe(inst, o, t, sc, &pr))) goto done;
             out->iterations++;
+            note_probe(out, sc, &pr, t, &have, &best);
             double g = gval(pr.pstar, p->P_total);
             nisac_log(NISAC_LOG_DEBUG, "maxmin fast: t=%.6f g=%.6g feasible=%d bracket=[%.6f, %.6f]%s",
                       t, g, pr.feasible, lo, hi, bisect ? " (bisection)" : "");
             if (pr.feasible) {
                 lo = t;
                 glo = fmin(g, 0.0);
-                keep(out, sc, t);
                 if (last > 0 && isfinite(ghi)) ghi *= 0.5;
                 last = 1;
             } else {
                 hi = t;
-                ghi = fmax(g, 1e-300);
+                ghi = isfinite(g) ? fmax(g, 1e-300) : INFINITY;
                 if (last < 0) glo *= 0.5;
                 last = -1;
             }
-            width[0] = width[1];
-            width[1] = width[2];
-            width[2] = hi - lo;
+            lw[0] = lw[1];
+            lw[1] = lw[2];
+            lw[2] = log(hi / lo);
         }
     }
+closing:
     if (!have) {
-        /* No t > 0 was feasible: decide whether t = 0 is (the sensing
-         * constraints within the budget). */
+        /* No design recovered at any t > 0: decide whether t = 0 is feasible
+         * (the sensing constraints within the budget). */
         if ((rc = probe(inst, o, 0.0, sc, &pr))) goto done;
         out->iterations++;
-        if (pr.feasible) {
-            keep(out, sc, 0.0);
-            have = 1;
-        }
+        note_probe(out, sc, &pr, 0.0, &have, &best);
+        any |= pr.feasible;
     }
 done:
     out->solves += sc->solves;
     if (!rc && !have) {
-        out->status = pr.status == NISAC_STATUS_OPTIMAL || pr.status == NISAC_STATUS_FEASIBLE
-                          ? NISAC_STATUS_INFEASIBLE
-                          : pr.status;
-        snprintf(out->note, sizeof out->note,
-                 "no SINR target is reachable: sensing (12e)-(12g) alone exceeds P_total = %g W",
-                 p->P_total);
         memset(out->W, 0, sizeof(double complex) * (size_t)out->N * out->K);
+        if (!any && !(out->t > 0)) {
+            out->status = pr.status == NISAC_STATUS_OPTIMAL || pr.status == NISAC_STATUS_FEASIBLE ||
+                                  pr.status == NISAC_STATUS_ROUNDING_FAILED
+                              ? NISAC_STATUS_INFEASIBLE
+                              : pr.status;
+            snprintf(out->note, sizeof out->note,
+                     "no SINR target is reachable: sensing (12e)-(12g) alone exceeds P_total = %g W",
+                     p->P_total);
+        } else {
+            out->status = NISAC_STATUS_ROUNDING_FAILED;
+            snprintf(out->note, sizeof out->note,
+                     "relaxation feasible up to t = %.4g but no design was recovered", out->t);
+        }
+    } else if (!rc && have && best < out->t - o->mu) {
+        snprintf(out->note, sizeof out->note,
+                 "relaxation not tight: bound t = %.4f dB, recovered design %.4f dB",
+                 nisac_db(out->t), nisac_db(best));
+        if (out->status == NISAC_STATUS_OPTIMAL) out->status = NISAC_STATUS_FEASIBLE;
     }
     nisac_design_out_free(sc);
     return rc;

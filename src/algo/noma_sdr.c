@@ -307,8 +307,7 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_bu
     double complex *dir = nisac_calloc((size_t)N * K, sizeof(double complex));
     double complex *z = nisac_calloc((size_t)N, sizeof(double complex));
     double *ev = nisac_calloc((size_t)N, sizeof(double));
-    double complex *V = nisac_calloc((size_t)N * N, sizeof(double complex));
-    if (!Wfull || !cand || !bestW || !dir || !z || !ev || !V) {
+    if (!Wfull || !cand || !bestW || !dir || !z || !ev) {
         rc = NISAC_FAIL(NISAC_ENOMEM, "out of memory");
         goto done;
     }
@@ -319,60 +318,48 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_bu
     out->max_rank_ratio = 0;
     for (int k = 0; k < K; k++) out->max_rank_ratio = fmax(out->max_rank_ratio, out->rank_ratio[k]);
     if (res.pobj > round_cap) goto done;
-    if (out->max_rank_ratio <= o->rank_tol) {
-        /* Rank one up to rank_tol: the truncation drops lambda_2 and below,
-         * which can leave a constraint short by about rank_tol.  Then
-         * re-optimise the powers on the recovered directions. */
+    int rank_one = out->max_rank_ratio <= o->rank_tol;
+    if (rank_one) {
+        /* The truncation drops lambda_2 and below, which can leave a
+         * constraint short by about rank_tol: only then is rounding needed. */
         if (only_user >= 0) goto done;
         nisac_noma_eval e0;
         if ((rc = nisac_noma_evaluate(inst, out->W, N, NULL, imposed, &e0))) goto done;
         if (e0.max_viol <= 0.1 * o->feas_tol) goto done;
-        for (int k = 0; k < K; k++) {
-            double nw = sqrt(nisac_cnorm2(N, out->W + (size_t)k * N));
-            for (int n = 0; n < N; n++)
-                dir[n + (size_t)k * N] = nw > 0 ? out->W[n + (size_t)k * N] / nw : (n == 0);
-        }
-        int ok = 0, solves = 0;
-        double val = INFINITY;
-        if ((rc = realloc_powers(inst, o, build, ctx, only_user, dir, cand, &solves, &ok, &val)))
-            goto done;
-        out->solves += solves;
-        nisac_noma_eval e1;
-        if (ok && !(rc = nisac_noma_evaluate(inst, cand, N, NULL, imposed, &e1)) &&
-            e1.max_viol < e0.max_viol) {
-            memcpy(out->W, cand, sizeof(double complex) * (size_t)N * K);
-            out->polished = 1;
-            if (val > res.pobj + 1e-6 * (1 + fabs(res.pobj))) out->status = NISAC_STATUS_FEASIBLE;
-        }
-        goto done;
     }
 
-    /* Candidate 0: the principal directions with re-optimised powers.  If it
-     * is feasible and attains the relaxation's lower bound, it is optimal
-     * for the unrelaxed problem, whatever lambda2/lambda1 says.  Otherwise
-     * Gaussian randomisation: d_k ~ CN(0, W_k), powers re-optimised on the
-     * same problem; the best candidate the model finds feasible wins. */
+    /* Candidate 0: the principal directions with re-optimised powers.  If
+     * it is feasible and attains the relaxation's lower bound, it is optimal
+     * for the unrelaxed problem, whatever lambda2/lambda1 says.  When the
+     * relaxation is rank one (up to rank_tol) it is the only candidate.
+     * Otherwise Gaussian randomisation: d_k = W_k^{1/2} z, z ~ CN(0, I), so
+     * d_k ~ CN(0, W_k), powers re-optimised on the same problem; the best
+     * candidate the model finds feasible wins. */
+    for (int k = 0; k < K; k++) {
+        double nw = sqrt(nisac_cnorm2(N, out->W + (size_t)k * N));
+        for (int n = 0; n < N; n++)
+            dir[n + (size_t)k * N] = nw > 0 ? out->W[n + (size_t)k * N] / nw : (n == 0);
+    }
+    const int ncand = rank_one ? 1 : o->nrand + 1;
+    if (ncand > 1) /* W_k^{1/2} = V diag(sqrt(max(lambda, 0))), in place of W_k */
+        for (int k = 0; k < K; k++) {
+            double complex *Wk = Wfull + (size_t)k * N * N;
+            if ((rc = nisac_heig(N, Wk, N, ev, Wk, N))) goto done;
+            for (int e = 0; e < N; e++)
+                for (int n = 0; n < N; n++) Wk[n + (size_t)e * N] *= sqrt(fmax(ev[e], 0.0));
+        }
     nisac_rng rng;
     nisac_rng_init(&rng, o->seed, 0, 0, NISAC_PURPOSE_ALGO);
     double best = INFINITY;
-    int have = 0;
-    for (int j = 0; j <= o->nrand; j++) {
-        for (int k = 0; k < K; k++) {
-            double complex *d = dir + (size_t)k * N;
-            if (j == 0) {
-                double nw = sqrt(nisac_cnorm2(N, out->W + (size_t)k * N));
-                for (int n = 0; n < N; n++) d[n] = nw > 0 ? out->W[n + (size_t)k * N] / nw : (n == 0);
-                continue;
-            }
-            if ((rc = nisac_heig(N, Wfull + (size_t)k * N * N, N, ev, V, N))) goto done;
-            nisac_rng_cn_vec(&rng, N, 1.0, z);
-            for (int n = 0; n < N; n++) {
-                double complex s = 0;
-                for (int e = 0; e < N; e++) s += V[n + (size_t)e * N] * sqrt(fmax(ev[e], 0.0)) * z[e];
-                d[n] = s;
+    int best_j = -1;
+    for (int j = 0; j < ncand; j++) {
+        if (j > 0) {
+            out->randomized = 1;
+            for (int k = 0; k < K; k++) {
+                nisac_rng_cn_vec(&rng, N, 1.0, z);
+                nisac_cgemv(N, N, Wfull + (size_t)k * N * N, N, z, dir + (size_t)k * N);
             }
         }
-        if (j == 1) out->randomized = 1;
         int ok = 0, solves = 0;
         double val = INFINITY;
         rc = realloc_powers(inst, o, build, ctx, only_user, dir, cand, &solves, &ok, &val);
@@ -387,22 +374,24 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_bu
             if ((rc = nisac_noma_evaluate(inst, cand, N, NULL, imposed, &ev2))) goto done;
             if (ev2.max_viol > o->feas_tol) continue;
         }
-        out->rand_feasible++;
-        if (val < best) {
-            best = val;
-            have = 1;
-            memcpy(bestW, cand, sizeof(double complex) * (size_t)N * K);
-        }
         if (j == 0 && val <= res.pobj + 1e-6 * (1 + fabs(res.pobj))) {
             memcpy(out->W, cand, sizeof(double complex) * (size_t)N * K);
             out->polished = 1;
-            out->rand_feasible = 0;
             goto done; /* status stays optimal: the bound is attained */
         }
+        out->rand_feasible += j > 0;
+        if (val < best) {
+            best = val;
+            best_j = j;
+            memcpy(bestW, cand, sizeof(double complex) * (size_t)N * K);
+        }
     }
-    if (have) {
+    if (best_j >= 0) {
         memcpy(out->W, bestW, sizeof(double complex) * (size_t)N * K);
+        out->polished = best_j == 0;
         out->status = NISAC_STATUS_FEASIBLE;
+    } else if (rank_one) {
+        /* keep the truncated design: the re-evaluation reports its violation */
     } else {
         out->status = NISAC_STATUS_ROUNDING_FAILED;
         snprintf(out->note, sizeof out->note,
@@ -416,7 +405,6 @@ done:
     free(dir);
     free(z);
     free(ev);
-    free(V);
     nisac_conic_free(P.c);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* sdr-maxmin: Algorithm 1 (bisection on t over the power minimisation
  * (10)/(13)), as printed, and a bracketed secant variant. */
 #include "noma_sdr_internal.h"
+#include "nisac/linalg.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -96,9 +97,8 @@ static int maxmin_design(const nisac_noma_instance *inst, const nisac_opts *o, n
     if (!sc) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
     int rc = NISAC_OK, have = 0, any = 0;
     double best = 0;
-    double h1 = 0;
-    for (int n = 0; n < p->N; n++) h1 += creal(inst->H[n]) * creal(inst->H[n]) + cimag(inst->H[n]) * cimag(inst->H[n]);
-    double lo = 0, hi = p->P_total * h1 / p->sigma2; /* Algorithm 1's t_min, t_max */
+    /* Algorithm 1's t_min, t_max (user 1 alone with the whole budget) */
+    double lo = 0, hi = p->P_total * nisac_cnorm2(p->N, inst->H) / p->sigma2;
     probe_t pr;
 
     if (o->method == NISAC_MAXMIN_PRINTED) {
@@ -134,8 +134,7 @@ static int maxmin_design(const nisac_noma_instance *inst, const nisac_opts *o, n
         any = 1;
         lo = t0;
         double glo = gval(pr.pstar, p->P_total), ghi = INFINITY;
-        int need_hi_probe = p->M == 0 || p->Ps <= 0 ? (p->K == 1) : 0;
-        if (need_hi_probe) {
+        if ((p->M == 0 || p->Ps <= 0) && p->K == 1) {
             if ((rc = probe(inst, o, hi, sc, &pr))) goto done;
             out->iterations++;
             note_probe(out, sc, &pr, hi, &have, &best);

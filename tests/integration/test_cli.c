@@ -139,7 +139,7 @@ static void test_bad_json(void)
              write_file("d.json", "{\"channels\": [[[1, 0], [0, 1]], [[1, 0]]]}"));
     expect_bad(args, "field 'channels[1]'");
     snprintf(args, sizeof args, "solve --config %s", write_file("e.json", "{\"options\": {\"mu\": -1}}"));
-    expect_bad(args, "field 'mu'");
+    expect_bad(args, "e.json:1:14: field 'options.mu'");
     snprintf(args, sizeof args, "solve --config %s", write_file("f.json", "{\"N\": 8, \"N\": 9}"));
     expect_bad(args, "f.json:1:");
     expect_bad("solve --config /nonexistent/x.json", "cannot read");

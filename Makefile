@@ -9,6 +9,16 @@ CFLAGS_BASE = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -Wno-unused-para
 CFLAGS += $(OPT) $(CFLAGS_BASE) -MMD -MP
 LDLIBS += -lsdp -llapacke -llapack -lopenblas $(shell pkg-config --libs jansson gsl 2>/dev/null) -lpthread -lm
 
+# MPI is optional: with OpenMPI's development files the program can run
+# under mpirun; without them it builds without MPI and says so.
+HAVE_MPI := $(shell pkg-config --exists ompi-c 2>/dev/null && echo 1)
+ifeq ($(HAVE_MPI),1)
+CFLAGS_BASE += -DNISAC_HAVE_MPI $(shell pkg-config --cflags ompi-c)
+LDLIBS += $(shell pkg-config --libs ompi-c)
+else
+$(info nisac: building without MPI (pkg-config finds no ompi-c; install libopenmpi-dev for mpirun support))
+endif
+
 LIB_SRC := $(wildcard src/core/*.c src/linalg/*.c src/rng/*.c src/geom/*.c src/channel/*.c \
                       src/model/*.c src/conic/*.c src/algo/*.c src/stats/*.c src/exp/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)

@@ -48,14 +48,14 @@ typedef struct nisac_exp_algo {
 
 typedef enum { NISAC_EVAL_ESTIMATE = 0, NISAC_EVAL_ERROR_BALL = 1, NISAC_EVAL_ERROR_SPHERE = 2 } nisac_eval_mode;
 
-typedef enum { NISAC_PLOT_LINE = 0, NISAC_PLOT_CDF = 1, NISAC_PLOT_PDF = 2, NISAC_PLOT_BAR = 3 } nisac_plot_kind;
+typedef enum { NISAC_PLOT_LINE = 0, NISAC_PLOT_CDF = 1, NISAC_PLOT_PDF = 2 } nisac_plot_kind;
 
 typedef struct nisac_exp_plot {
     char file[64];           /* file stem: FILE.png and FILE.pdf in the output folder */
     char title[128];
     char xlabel[96], ylabel[96];
     nisac_plot_kind kind;
-    char x[32];              /* line/bar: the sweep parameter on the x axis */
+    char x[32];              /* line: the sweep parameter on the x axis */
     char y[48];              /* the record column plotted */
     int nseries_by;
     char series_by[NISAC_EXP_MAX_SERIES_BY][32]; /* columns whose values make the curves */
@@ -131,7 +131,6 @@ typedef struct nisac_run_opts {
     int force;            /* overwrite finished or partial results */
     int quiet;            /* no progress output */
     int batch;            /* units per flush+fsync (also synced every second) */
-    long stop_after;      /* testing aid: stop (as if interrupted) after this many units; <= 0: off */
 } nisac_run_opts;
 
 /* Runs the experiment into OUT/results.csv (written as

@@ -1,6 +1,8 @@
 /* The nisac program. */
 #include "nisac/nisac.h"
 #include "nisac/scenario.h"
+#include "nisac/experiment.h"
+#include "exp_cmds.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -20,6 +22,9 @@ static void usage_main(FILE *f)
             "\n"
             "commands:\n"
             "  solve     design beamformers for one scenario and evaluate them on the channel\n"
+            "  run       run a Monte Carlo experiment from a JSON config (docs/experiments.md)\n"
+            "  summarize mean, sd, 95%% CI, feasibility rate per point and algorithm of a results file\n"
+            "  plot      draw an experiment's plots with gnuplot\n"
             "  algos     list the algorithms of the registry\n"
             "  version   print the version\n"
             "  help      this text; 'nisac solve --help' for the options of solve\n",
@@ -386,8 +391,12 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "solve")) return cmd_solve(argc - 1, argv + 1);
     if (!strcmp(argv[1], "algos")) return cmd_algos();
+    if (!strcmp(argv[1], "run")) return nisac_cmd_run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "summarize")) return nisac_cmd_summarize(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "plot")) return nisac_cmd_plot(argc - 1, argv + 1);
     if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
-        printf("nisac %s\n", NISAC_VERSION);
+        printf("nisac %s (MPI: %s)\n", NISAC_VERSION,
+               nisac_have_mpi() ? "yes, OpenMPI" : "no; install libopenmpi-dev and rebuild for 'mpirun'");
         return 0;
     }
     fprintf(stderr, "%s: unknown command '%s' (see 'nisac help')\n", prog, argv[1]);

@@ -1,0 +1,201 @@
+/* The experiment commands of the nisac program: run, summarize, plot. */
+#include "exp_cmds.h"
+#include "nisac/experiment.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage_run(FILE *f)
+{
+    fprintf(f,
+            "usage: nisac run CONFIG [--out DIR] [--workers N] [--resume | --force] [--quiet]\n"
+            "                        [--batch N] [--no-summary] [--plot]\n"
+            "\n"
+            "Runs the Monte Carlo experiment of CONFIG (JSON, schema: docs/experiments.md) and\n"
+            "writes one record per (sweep point, algorithm, trial, evaluation draw) to\n"
+            "DIR/results.csv, then DIR/summary.csv and DIR/summary.md.  Records depend only on\n"
+            "the config: any number of workers or MPI ranks gives the same file, byte for byte.\n"
+            "\n"
+            "  --out DIR      results folder (default results/NAME, NAME from the config)\n"
+            "  --workers N    worker processes (default: the number of online CPUs)\n"
+            "  --resume       continue an interrupted run from DIR/results.csv.partial\n"
+            "  --force        discard earlier results in DIR and start over\n"
+            "  --quiet        no progress output\n"
+            "  --batch N      units written between two fsyncs (default 16; also every second)\n"
+            "  --no-summary   do not write the summary files\n"
+            "  --plot         draw the config's plots when done (as 'nisac plot')\n"
+            "\n"
+            "Under mpirun (OpenMPI) the ranks share the trials and rank 0 writes the file;\n"
+            "--workers is then ignored.  Progress goes to stderr: a bar on a terminal, a line\n"
+            "every 10 s otherwise.\n"
+            "\n"
+            "exit status: 0 complete; 3 interrupted (resume with --resume); 2 bad input;\n"
+            "1 another error.\n");
+}
+
+static int parse_int(const char *cmd, const char *opt, const char *v, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long x = v ? strtol(v, &end, 10) : 0;
+    if (!v || errno || end == v || *end || x < lo || x > hi) {
+        fprintf(stderr, "nisac %s: option %s: expected an integer in %ld..%ld, got '%s'\n", cmd, opt, lo, hi,
+                v ? v : "(nothing)");
+        return 2;
+    }
+    *out = x;
+    return 0;
+}
+
+static void default_out(const nisac_experiment *e, char *buf, size_t len)
+{
+    snprintf(buf, len, "results/%s", e->name);
+    for (char *p = buf + 8; *p; p++)
+        if (*p == '/' || *p == ' ') *p = '_';
+}
+
+int nisac_cmd_run(int argc, char **argv)
+{
+    const char *config = NULL, *out = NULL;
+    nisac_run_opts o = {0};
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    o.workers = ncpu > 0 ? (int)ncpu : 1;
+    o.batch = 16;
+    int summary = 1, plot = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        long li;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage_run(stdout);
+            return 0;
+        } else if (!strcmp(a, "--out")) {
+            if (++i >= argc) return fprintf(stderr, "nisac run: option --out: expected a folder\n"), 2;
+            out = argv[i];
+        } else if (!strcmp(a, "--workers")) {
+            if (parse_int("run", a, i + 1 < argc ? argv[++i] : NULL, 1, 1024, &li)) return 2;
+            o.workers = (int)li;
+        } else if (!strcmp(a, "--batch")) {
+            if (parse_int("run", a, i + 1 < argc ? argv[++i] : NULL, 1, 1000000, &li)) return 2;
+            o.batch = (int)li;
+        } else if (!strcmp(a, "--resume")) o.resume = 1;
+        else if (!strcmp(a, "--force")) o.force = 1;
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) o.quiet = 1;
+        else if (!strcmp(a, "--no-summary")) summary = 0;
+        else if (!strcmp(a, "--plot")) plot = 1;
+        else if (a[0] == '-') {
+            fprintf(stderr, "nisac run: unknown option '%s' (see 'nisac run --help')\n", a);
+            return 2;
+        } else if (config) {
+            fprintf(stderr, "nisac run: one CONFIG only (got '%s' and '%s')\n", config, a);
+            return 2;
+        } else config = a;
+    }
+    if (!config) {
+        usage_run(stderr);
+        return 2;
+    }
+    if (o.resume && o.force) {
+        fprintf(stderr, "nisac run: --resume and --force exclude each other\n");
+        return 2;
+    }
+    char msg[1024], dir[1024];
+    nisac_experiment *e;
+    if (nisac_experiment_load(config, &e, msg, sizeof msg)) {
+        fprintf(stderr, "nisac run: %s\n", msg);
+        return 2;
+    }
+    if (!out) default_out(e, dir, sizeof dir);
+    else snprintf(dir, sizeof dir, "%s", out);
+    o.out_dir = dir;
+    int rc = nisac_experiment_run(e, &o, msg, sizeof msg);
+    int is_writer = getenv("OMPI_COMM_WORLD_RANK") == NULL || !strcmp(getenv("OMPI_COMM_WORLD_RANK"), "0");
+    if (rc) {
+        if (is_writer) fprintf(stderr, "nisac run: %s\n", msg);
+    } else if (is_writer) {
+        char res[1100];
+        snprintf(res, sizeof res, "%s/results.csv", dir);
+        if (summary && nisac_summarize(res, dir, msg, sizeof msg)) {
+            fprintf(stderr, "nisac run: summary: %s\n", msg);
+            rc = 1;
+        }
+        if (!rc && plot && e->nplots && nisac_plot(e, dir, msg, sizeof msg)) {
+            fprintf(stderr, "nisac run: plot: %s\n", msg);
+            rc = 1;
+        }
+    }
+    nisac_experiment_free(e);
+    return rc;
+}
+
+int nisac_cmd_summarize(int argc, char **argv)
+{
+    const char *res = NULL, *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            printf("usage: nisac summarize RESULTS.csv [--out DIR]\n\n"
+                   "Writes DIR/summary.csv and DIR/summary.md (DIR: the folder of RESULTS by default):\n"
+                   "per sweep point and algorithm the number of records, the feasibility rate (status\n"
+                   "optimal or feasible), the status counts, and for every metric the mean, the\n"
+                   "standard deviation, the half-width of the 95%% Student-t confidence interval and\n"
+                   "the number of finite values.\n");
+            return 0;
+        } else if (!strcmp(argv[i], "--out")) {
+            if (++i >= argc) return fprintf(stderr, "nisac summarize: option --out: expected a folder\n"), 2;
+            out = argv[i];
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "nisac summarize: unknown option '%s'\n", argv[i]);
+            return 2;
+        } else res = argv[i];
+    }
+    if (!res) {
+        fprintf(stderr, "usage: nisac summarize RESULTS.csv [--out DIR]\n");
+        return 2;
+    }
+    char msg[1024];
+    int rc = nisac_summarize(res, out, msg, sizeof msg);
+    if (rc) {
+        fprintf(stderr, "nisac summarize: %s\n", msg);
+        return rc == NISAC_EIO ? 1 : 2;
+    }
+    return 0;
+}
+
+int nisac_cmd_plot(int argc, char **argv)
+{
+    const char *config = NULL, *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            printf("usage: nisac plot CONFIG [--out DIR]\n\n"
+                   "Draws the plots of CONFIG from DIR/results.csv (default DIR: results/NAME) with\n"
+                   "gnuplot: FILE.png and FILE.pdf per plot, with FILE.dat (the plotted numbers) and\n"
+                   "FILE.gp (the script) beside them.  Line plots show the mean over trials and, with\n"
+                   "\"errorbars\": true, the 95%% Student-t confidence interval.\n");
+            return 0;
+        } else if (!strcmp(argv[i], "--out")) {
+            if (++i >= argc) return fprintf(stderr, "nisac plot: option --out: expected a folder\n"), 2;
+            out = argv[i];
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "nisac plot: unknown option '%s'\n", argv[i]);
+            return 2;
+        } else config = argv[i];
+    }
+    if (!config) {
+        fprintf(stderr, "usage: nisac plot CONFIG [--out DIR]\n");
+        return 2;
+    }
+    char msg[1024], dir[1024];
+    nisac_experiment *e;
+    if (nisac_experiment_load(config, &e, msg, sizeof msg)) {
+        fprintf(stderr, "nisac plot: %s\n", msg);
+        return 2;
+    }
+    if (!out) default_out(e, dir, sizeof dir);
+    else snprintf(dir, sizeof dir, "%s", out);
+    int rc = nisac_plot(e, dir, msg, sizeof msg);
+    if (rc) fprintf(stderr, "nisac plot: %s\n", msg);
+    nisac_experiment_free(e);
+    return rc ? (rc == NISAC_EINVAL ? 2 : 1) : 0;
+}

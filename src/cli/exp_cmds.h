@@ -1,0 +1,7 @@
+/* Experiment commands of the nisac program. */
+#ifndef NISAC_CLI_EXP_CMDS_H
+#define NISAC_CLI_EXP_CMDS_H
+int nisac_cmd_run(int argc, char **argv);
+int nisac_cmd_summarize(int argc, char **argv);
+int nisac_cmd_plot(int argc, char **argv);
+#endif

@@ -1,0 +1,674 @@
+/* Experiment configs (schema in docs/experiments.md).  Everything is
+ * validated here, sweep points included, so that a run never starts on a
+ * config that would fail half-way. */
+#include "exp_internal.h"
+#include "jsonutil.h"
+#include "nisac/geom.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_UNITS 1000000000L /* points x trials */
+#define MAX_ROWS 4000000000.0 /* units x algorithms x draws */
+
+static int label_ok(const char *s)
+{
+    if (!*s || strlen(s) >= 48) return 0;
+    for (; *s; s++)
+        if (*s == ',' || *s == '"' || *s == '#' || (unsigned char)*s < 32) return 0;
+    return 1;
+}
+
+static int read_string_field(jctx *c, json_t *v, const char *key, char *buf, size_t len)
+{
+    if (!json_is_string(v)) return jerr(c, key, "expected a string, got %s", jtype(v));
+    if (strlen(json_string_value(v)) >= len)
+        return jerr(c, key, "too long (at most %zu characters)", len - 1);
+    snprintf(buf, len, "%s", json_string_value(v));
+    return 0;
+}
+
+static int read_scenario(jctx *c, json_t *v, nisac_noma_params *p)
+{
+    if (!json_is_object(v)) return jerr(c, "", "expected an object, got %s", jtype(v));
+    const char *key;
+    json_t *x;
+    json_object_foreach(v, key, x)
+    {
+        if (!strcmp(key, "comment")) continue;
+        int rc = jread_param(c, key, x, p);
+        if (rc == 1)
+            return jerr(c, key, "unknown scenario parameter (known: N, K, targets_deg, sigma2, Ps, Pdiff, xi, "
+                                "P_total, gamma_db, eps, d_lambda, rho_c, rho_s, decoders, sic_power_order)");
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static int read_channels(jctx *c, json_t *v, nisac_experiment *e)
+{
+    if (!json_is_object(v)) return jerr(c, "", "expected an object, got %s", jtype(v));
+    const char *key;
+    json_t *x;
+    json_object_foreach(v, key, x)
+    {
+        int rc = 0, ch;
+        if (!strcmp(key, "model")) {
+            static const char *const m[] = {"rayleigh"};
+            rc = jchoice(c, x, key, m, 1, &ch);
+        } else if (!strcmp(key, "common")) {
+            if (!json_is_boolean(x)) rc = jerr(c, key, "expected true or false, got %s", jtype(x));
+            else e->common_channels = json_is_true(x);
+        } else
+            rc = jerr(c, key, "unknown field (known: model, common)");
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static int param_name(jctx *c, json_t *v, const char *key, int *idx)
+{
+    if (!json_is_string(v)) return jerr(c, key, "expected a parameter name, got %s", jtype(v));
+    int i = jparam_find(json_string_value(v));
+    if (i < 0) {
+        char list[256] = "";
+        for (int k = 0; k < njparams; k++) {
+            strncat(list, jparams[k].name, sizeof list - strlen(list) - 1);
+            if (k + 1 < njparams) strncat(list, ", ", sizeof list - strlen(list) - 1);
+        }
+        return jerr(c, key, "unknown sweep parameter '%s' (known: %s)", json_string_value(v), list);
+    }
+    *idx = i;
+    return 0;
+}
+
+static int read_axis(jctx *c, json_t *v, nisac_exp_axis *ax, const int *used, int nused)
+{
+    if (!json_is_object(v)) return jerr(c, "", "expected an object with 'param' and 'values' (or 'from', 'to', "
+                                            "'step'), got %s", jtype(v));
+    json_t *jp = json_object_get(v, "param"), *jps = json_object_get(v, "params");
+    json_t *jv = json_object_get(v, "values");
+    const char *key;
+    json_t *x;
+    json_object_foreach(v, key, x)
+    {
+        if (strcmp(key, "param") && strcmp(key, "params") && strcmp(key, "values") && strcmp(key, "from") &&
+            strcmp(key, "to") && strcmp(key, "step") && strcmp(key, "num"))
+            return jerr(c, key, "unknown field (known: param, params, values, from, to, step, num)");
+    }
+    if (!!jp == !!jps) return jerr(c, "", "expected exactly one of 'param' (a name) or 'params' (a list)");
+    if (jp) {
+        ax->nparams = 1;
+        if (param_name(c, jp, "param", &ax->param[0])) return NISAC_EINVAL;
+    } else {
+        if (!json_is_array(jps) || json_array_size(jps) < 1 || json_array_size(jps) > NISAC_EXP_MAX_AXIS_PARAMS)
+            return jerr(c, "params", "expected an array of 1..%d parameter names", NISAC_EXP_MAX_AXIS_PARAMS);
+        ax->nparams = (int)json_array_size(jps);
+        char saved[256];
+        jenter(c, "params", saved, sizeof saved);
+        for (int i = 0; i < ax->nparams; i++) {
+            char k[16];
+            snprintf(k, sizeof k, "[%d]", i);
+            if (param_name(c, json_array_get(jps, (size_t)i), k, &ax->param[i])) return NISAC_EINVAL;
+        }
+        jleave(c, saved);
+    }
+    for (int i = 0; i < ax->nparams; i++) {
+        for (int j = 0; j < nused; j++)
+            if (used[j] == ax->param[i])
+                return jerr(c, jp ? "param" : "params", "parameter '%s' is swept twice", jparams[ax->param[i]].name);
+        for (int j = 0; j < i; j++)
+            if (ax->param[j] == ax->param[i])
+                return jerr(c, "params", "parameter '%s' is listed twice", jparams[ax->param[i]].name);
+    }
+    json_t *jfrom = json_object_get(v, "from");
+    if (jv && jfrom) return jerr(c, "", "give either 'values' or 'from'/'to'/'step', not both");
+    if (jv) {
+        if (!json_is_array(jv)) return jerr(c, "values", "expected an array, got %s", jtype(jv));
+        size_t n = json_array_size(jv);
+        if (n == 0) return jerr(c, "values", "empty sweep: expected at least one value");
+        if (n > NISAC_EXP_MAX_VALUES) return jerr(c, "values", "at most %d values", NISAC_EXP_MAX_VALUES);
+        ax->nvalues = (int)n;
+        ax->values = calloc(n * (size_t)ax->nparams, sizeof(double));
+        if (!ax->values) return jerr(c, "values", "out of memory");
+        char saved[256];
+        jenter(c, "values", saved, sizeof saved);
+        for (size_t i = 0; i < n; i++) {
+            json_t *e = json_array_get(jv, i);
+            char k[24];
+            snprintf(k, sizeof k, "[%zu]", i);
+            if (ax->nparams == 1) {
+                if (jparam_read(c, ax->param[0], e, k, &ax->values[i])) return NISAC_EINVAL;
+                continue;
+            }
+            if (!json_is_array(e) || json_array_size(e) != (size_t)ax->nparams)
+                return jerr(c, k, "expected an array of %d values (one per parameter), got %s", ax->nparams,
+                            jtype(e));
+            char saved2[256];
+            jenter(c, k, saved2, sizeof saved2);
+            for (int j = 0; j < ax->nparams; j++) {
+                char k2[16];
+                snprintf(k2, sizeof k2, "[%d]", j);
+                if (jparam_read(c, ax->param[j], json_array_get(e, (size_t)j), k2,
+                                &ax->values[i * (size_t)ax->nparams + (size_t)j]))
+                    return NISAC_EINVAL;
+            }
+            jleave(c, saved2);
+        }
+        jleave(c, saved);
+        return 0;
+    }
+    if (!jfrom) return jerr(c, "", "expected 'values' or 'from'/'to' with 'step' or 'num'");
+    if (ax->nparams != 1) return jerr(c, "params", "a range sweeps one parameter; use 'values' for several");
+    const jparam *pp = &jparams[ax->param[0]];
+    if (pp->kind == JP_CHOICE) return jerr(c, "from", "'%s' takes named values; use 'values'", pp->name);
+    double from, to, step = NAN;
+    long num = 0;
+    json_t *jto = json_object_get(v, "to"), *jstep = json_object_get(v, "step"), *jnum_ = json_object_get(v, "num");
+    if (!jto) return jerr(c, "", "a range needs 'to'");
+    if (jparam_read(c, ax->param[0], jfrom, "from", &from) || jparam_read(c, ax->param[0], jto, "to", &to))
+        return NISAC_EINVAL;
+    if (!!jstep == !!jnum_) return jerr(c, "", "a range needs exactly one of 'step' or 'num'");
+    if (jstep) {
+        if (jnum(c, jstep, "step", &step)) return NISAC_EINVAL;
+        if (step == 0 || (to - from) / step < 0) return jerr(c, "step", "must be non-zero and lead from 'from' to 'to'");
+        double n = floor((to - from) / step + 1e-9) + 1;
+        if (!(n <= NISAC_EXP_MAX_VALUES)) return jerr(c, "step", "gives more than %d values", NISAC_EXP_MAX_VALUES);
+        num = (long)n;
+    } else {
+        if (jint(c, jnum_, "num", 1, NISAC_EXP_MAX_VALUES, &num)) return NISAC_EINVAL;
+        step = num > 1 ? (to - from) / (double)(num - 1) : 0;
+    }
+    ax->nvalues = (int)num;
+    ax->values = calloc((size_t)num, sizeof(double));
+    if (!ax->values) return jerr(c, "", "out of memory");
+    for (long i = 0; i < num; i++) {
+        double xv = from + (double)i * step;
+        if (pp->kind == JP_INT) {
+            if (xv != floor(xv)) return jerr(c, "step", "'%s' takes integers; value %g is not one", pp->name, xv);
+        }
+        ax->values[i] = xv;
+    }
+    return 0;
+}
+
+static int read_sweep(jctx *c, json_t *v, nisac_experiment *e)
+{
+    if (!json_is_array(v)) return jerr(c, "", "expected an array of sweep axes, got %s", jtype(v));
+    if (json_array_size(v) == 0) return jerr(c, "", "empty sweep: give at least one axis, or leave 'sweep' out");
+    if (json_array_size(v) > NISAC_EXP_MAX_AXES) return jerr(c, "", "at most %d axes", NISAC_EXP_MAX_AXES);
+    int used[NISAC_EXP_MAX_AXES * NISAC_EXP_MAX_AXIS_PARAMS], nused = 0;
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        char k[32], saved[256];
+        snprintf(k, sizeof k, "[%zu]", i);
+        jenter(c, k, saved, sizeof saved);
+        nisac_exp_axis *ax = &e->axes[e->naxes++];
+        int rc = read_axis(c, json_array_get(v, i), ax, used, nused);
+        jleave(c, saved);
+        if (rc) return rc;
+        for (int j = 0; j < ax->nparams; j++) used[nused++] = ax->param[j];
+    }
+    return 0;
+}
+
+static int read_algo(jctx *c, json_t *v, nisac_experiment *e, int idx)
+{
+    nisac_exp_algo *a = &e->algos[idx];
+    nisac_opts_default(&a->opts);
+    a->gamma_from = -1;
+    if (!json_is_object(v)) return jerr(c, "", "expected an object with 'algo', got %s", jtype(v));
+    json_t *ja = json_object_get(v, "algo");
+    if (!ja) return jerr(c, "", "missing 'algo' (an algorithm name, see 'nisac algos')");
+    if (!json_is_string(ja)) return jerr(c, "algo", "expected an algorithm name, got %s", jtype(ja));
+    a->algo = nisac_algo_find(json_string_value(ja));
+    if (!a->algo) return jerr(c, "algo", "unknown algorithm '%s' (see 'nisac algos')", json_string_value(ja));
+    snprintf(a->label, sizeof a->label, "%s", a->algo->name);
+    const char *key;
+    json_t *x;
+    json_object_foreach(v, key, x)
+    {
+        int rc = 0;
+        if (!strcmp(key, "algo") || !strcmp(key, "comment")) continue;
+        if (!strcmp(key, "label")) {
+            if (!(rc = read_string_field(c, x, key, a->label, sizeof a->label)) && !label_ok(a->label))
+                rc = jerr(c, key, "a label is 1..47 characters without ',', '\"', '#' or control characters");
+        } else if (!strcmp(key, "options")) {
+            char saved[256];
+            jenter(c, key, saved, sizeof saved);
+            rc = jread_options(c, x, &a->opts);
+            jleave(c, saved);
+        } else if (!strcmp(key, "params")) {
+            if (!json_is_object(x)) {
+                rc = jerr(c, key, "expected an object of scenario parameters, got %s", jtype(x));
+            } else {
+                char saved[256];
+                jenter(c, key, saved, sizeof saved);
+                const char *pk;
+                json_t *pv;
+                json_object_foreach(x, pk, pv)
+                {
+                    int pi = jparam_find(pk);
+                    if (pi < 0) {
+                        rc = jerr(c, pk, "unknown scenario parameter");
+                        break;
+                    }
+                    if (a->noverride == 8) {
+                        rc = jerr(c, pk, "at most 8 parameter overrides");
+                        break;
+                    }
+                    double d;
+                    if ((rc = jparam_read(c, pi, pv, pk, &d))) break;
+                    a->override_param[a->noverride] = pi;
+                    a->override_value[a->noverride++] = d;
+                }
+                jleave(c, saved);
+            }
+        } else if (!strcmp(key, "gamma_db_from")) {
+            if (!json_is_string(x)) rc = jerr(c, key, "expected the label of an earlier algorithm, got %s", jtype(x));
+            else {
+                for (int j = 0; j < idx; j++)
+                    if (!strcmp(e->algos[j].label, json_string_value(x))) a->gamma_from = j;
+                if (a->gamma_from < 0)
+                    rc = jerr(c, key, "no earlier algorithm is labelled '%s'", json_string_value(x));
+            }
+        } else
+            rc = jerr(c, key, "unknown field (known: algo, label, options, params, gamma_db_from)");
+        if (rc) return rc;
+    }
+    for (int j = 0; j < idx; j++)
+        if (!strcmp(e->algos[j].label, a->label))
+            return jerr(c, "label", "label '%s' is used twice; give each entry its own 'label'", a->label);
+    return 0;
+}
+
+static int read_evaluate(jctx *c, json_t *v, nisac_experiment *e)
+{
+    if (!json_is_object(v)) return jerr(c, "", "expected an object, got %s", jtype(v));
+    const char *key;
+    json_t *x;
+    json_object_foreach(v, key, x)
+    {
+        int rc = 0, ch;
+        long li;
+        if (!strcmp(key, "channel")) {
+            static const char *const m[] = {"estimate", "error_ball", "error_sphere"};
+            if (!(rc = jchoice(c, x, key, m, 3, &ch))) e->eval_mode = (nisac_eval_mode)ch;
+        } else if (!strcmp(key, "draws")) {
+            if (!(rc = jint(c, x, key, 1, 1000000, &li))) e->draws = (int)li;
+        } else if (!strcmp(key, "eps")) {
+            if (!(rc = jnum(c, x, key, &e->eval_eps)) && !(e->eval_eps >= 0 && e->eval_eps < 1e6))
+                rc = jerr(c, key, "expected 0 <= eps < 1e6");
+        } else
+            rc = jerr(c, key, "unknown field (known: channel, draws, eps)");
+        if (rc) return rc;
+    }
+    if (e->eval_mode == NISAC_EVAL_ESTIMATE && e->draws != 1)
+        return jerr(c, "draws", "draws apply to error_ball/error_sphere evaluation only");
+    return 0;
+}
+
+static int read_metrics(jctx *c, json_t *v, nisac_experiment *e)
+{
+    if (!json_is_array(v) || json_array_size(v) == 0)
+        return jerr(c, "", "expected a non-empty array of metric names");
+    if (json_array_size(v) > NISAC_EXP_MAX_METRICS) return jerr(c, "", "at most %d metrics", NISAC_EXP_MAX_METRICS);
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        json_t *x = json_array_get(v, i);
+        char k[32];
+        snprintf(k, sizeof k, "[%zu]", i);
+        int m = json_is_string(x) ? nisac__metric_find(json_string_value(x)) : -1;
+        if (m < 0) {
+            char list[600] = "";
+            for (int j = 0; nisac_exp_metric_name(j); j++) {
+                strncat(list, nisac_exp_metric_name(j), sizeof list - strlen(list) - 1);
+                if (nisac_exp_metric_name(j + 1)) strncat(list, ", ", sizeof list - strlen(list) - 1);
+            }
+            return jerr(c, k, "unknown metric %s%s%s (known: %s)", json_is_string(x) ? "'" : "",
+                        json_is_string(x) ? json_string_value(x) : jtype(x), json_is_string(x) ? "'" : "", list);
+        }
+        for (int j = 0; j < e->nmetrics; j++)
+            if (e->metric[j] == m) return jerr(c, k, "metric '%s' is listed twice", json_string_value(x));
+        e->metric[e->nmetrics++] = m;
+    }
+    return 0;
+}
+
+/* Whether name is a column of the records (for plots). */
+static int is_column(const nisac_experiment *e, const char *name)
+{
+    char cols[NISAC_EXP_MAX_METRICS * (NISAC_MAX_USERS + NISAC_MAX_TARGETS) + 16][48];
+    int n = nisac_experiment_columns(e, cols, (int)(sizeof cols / sizeof cols[0]));
+    for (int i = 0; i < n; i++)
+        if (!strcmp(cols[i], name)) return 1;
+    return 0;
+}
+
+static int is_swept(const nisac_experiment *e, const char *name)
+{
+    for (int a = 0; a < e->naxes; a++)
+        for (int j = 0; j < e->axes[a].nparams; j++)
+            if (!strcmp(jparams[e->axes[a].param[j]].name, name)) return 1;
+    return 0;
+}
+
+static int read_plot(jctx *c, json_t *v, nisac_experiment *e, nisac_exp_plot *pl)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->vline = NAN;
+    pl->bins = 30;
+    if (!json_is_object(v)) return jerr(c, "", "expected an object, got %s", jtype(v));
+    const char *key;
+    json_t *x;
+    json_object_foreach(v, key, x)
+    {
+        int rc = 0, ch;
+        long li;
+        if (!strcmp(key, "file")) {
+            if (!(rc = read_string_field(c, x, key, pl->file, sizeof pl->file))) {
+                for (const char *s = pl->file; *s && !rc; s++)
+                    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+                          *s == '_' || *s == '-' || *s == '.'))
+                        rc = jerr(c, key, "a file stem of letters, digits, '_', '-' and '.'");
+                if (!rc && (!pl->file[0] || pl->file[0] == '.')) rc = jerr(c, key, "a file stem must not be empty or start with '.'");
+            }
+        } else if (!strcmp(key, "title")) rc = read_string_field(c, x, key, pl->title, sizeof pl->title);
+        else if (!strcmp(key, "xlabel")) rc = read_string_field(c, x, key, pl->xlabel, sizeof pl->xlabel);
+        else if (!strcmp(key, "ylabel")) rc = read_string_field(c, x, key, pl->ylabel, sizeof pl->ylabel);
+        else if (!strcmp(key, "kind")) {
+            static const char *const m[] = {"line", "cdf", "pdf"};
+            if (!(rc = jchoice(c, x, key, m, 3, &ch))) pl->kind = (nisac_plot_kind)ch;
+        } else if (!strcmp(key, "x")) rc = read_string_field(c, x, key, pl->x, sizeof pl->x);
+        else if (!strcmp(key, "y")) rc = read_string_field(c, x, key, pl->y, sizeof pl->y);
+        else if (!strcmp(key, "series")) {
+            if (!json_is_array(x) || json_array_size(x) > NISAC_EXP_MAX_SERIES_BY)
+                rc = jerr(c, key, "expected an array of at most %d column names", NISAC_EXP_MAX_SERIES_BY);
+            for (size_t i = 0; !rc && i < json_array_size(x); i++) {
+                char k[40];
+                snprintf(k, sizeof k, "series[%zu]", i);
+                json_t *s = json_array_get(x, i);
+                if (!json_is_string(s) || (strcmp(json_string_value(s), "algo") && !is_swept(e, json_string_value(s))))
+                    rc = jerr(c, k, "expected 'algo' or a swept parameter");
+                else snprintf(pl->series_by[pl->nseries_by++], 32, "%s", json_string_value(s));
+            }
+        } else if (!strcmp(key, "where")) {
+            if (!json_is_object(x)) rc = jerr(c, key, "expected an object {column: value}");
+            const char *fk;
+            json_t *fv;
+            char saved[256];
+            jenter(c, key, saved, sizeof saved);
+            json_object_foreach(x, fk, fv)
+            {
+                if (rc) break;
+                if (pl->nfilters == NISAC_EXP_MAX_FILTERS) {
+                    rc = jerr(c, fk, "at most %d conditions", NISAC_EXP_MAX_FILTERS);
+                    break;
+                }
+                int pi = jparam_find(fk);
+                if (!strcmp(fk, "algo")) {
+                    rc = read_string_field(c, fv, fk, pl->filter_val[pl->nfilters], 48);
+                } else if (pi >= 0 && is_swept(e, fk)) {
+                    double d;
+                    if (!(rc = jparam_read(c, pi, fv, fk, &d))) jparam_format(pi, d, pl->filter_val[pl->nfilters], 48);
+                } else
+                    rc = jerr(c, fk, "expected 'algo' or a swept parameter");
+                if (!rc) snprintf(pl->filter_col[pl->nfilters++], 32, "%s", fk);
+            }
+            jleave(c, saved);
+        } else if (!strcmp(key, "errorbars")) {
+            if (!json_is_boolean(x)) rc = jerr(c, key, "expected true or false");
+            else pl->errorbars = json_is_true(x);
+        } else if (!strcmp(key, "logy")) {
+            if (!json_is_boolean(x)) rc = jerr(c, key, "expected true or false");
+            else pl->logy = json_is_true(x);
+        } else if (!strcmp(key, "bins")) {
+            if (!(rc = jint(c, x, key, 2, 1000, &li))) pl->bins = (int)li;
+        } else if (!strcmp(key, "vline")) rc = jnum(c, x, key, &pl->vline);
+        else if (!strcmp(key, "comment")) {
+        } else
+            rc = jerr(c, key, "unknown field (known: file, kind, x, y, series, where, title, xlabel, ylabel, "
+                              "errorbars, logy, bins, vline)");
+        if (rc) return rc;
+    }
+    if (!pl->file[0]) return jerr(c, "", "missing 'file'");
+    if (!pl->y[0]) return jerr(c, "", "missing 'y' (a record column)");
+    if (!is_column(e, pl->y)) return jerr(c, "y", "'%s' is not a recorded metric column", pl->y);
+    if (pl->kind == NISAC_PLOT_LINE) {
+        if (!pl->x[0]) return jerr(c, "", "a line plot needs 'x' (a swept parameter)");
+        if (!is_swept(e, pl->x)) return jerr(c, "x", "'%s' is not a swept parameter", pl->x);
+    }
+    return 0;
+}
+
+static void fill_default_metrics(nisac_experiment *e)
+{
+    if (e->nmetrics) return;
+    static const char *const def[] = {"objective", "min_sinr_db", "total_power", "comm_power", "sense_sum",
+                                      "max_viol"};
+    for (size_t d = 0; d < sizeof def / sizeof def[0]; d++) e->metric[e->nmetrics++] = nisac__metric_find(def[d]);
+}
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+void nisac_experiment_point_params(const nisac_experiment *e, int point, nisac_noma_params *p)
+{
+    *p = e->base;
+    int rem = point;
+    for (int a = e->naxes - 1; a >= 0; a--) {
+        const nisac_exp_axis *ax = &e->axes[a];
+        int i = rem % ax->nvalues;
+        rem /= ax->nvalues;
+        for (int j = 0; j < ax->nparams; j++) jparam_set(p, ax->param[j], ax->values[i * ax->nparams + j]);
+    }
+}
+
+static int validate_points(jctx *c, nisac_experiment *e)
+{
+    e->maxK = e->maxM = 0;
+    for (int pt = 0; pt < e->npoints; pt++) {
+        nisac_noma_params p;
+        nisac_experiment_point_params(e, pt, &p);
+        for (int a = 0; a < e->nalgos; a++) {
+            nisac_noma_params q = p;
+            for (int j = 0; j < e->algos[a].noverride; j++)
+                jparam_set(&q, e->algos[a].override_param[j], e->algos[a].override_value[j]);
+            if (nisac_noma_params_check(&q)) {
+                const char *m = nisac_last_error();
+                const char *f = strstr(m, "field");
+                return jerr(c, e->naxes ? "sweep" : "scenario", "sweep point %d, algorithm '%s': %s", pt,
+                            e->algos[a].label, f ? f : m);
+            }
+            if (q.K > e->maxK) e->maxK = q.K;
+            if (q.M > e->maxM) e->maxM = q.M;
+        }
+    }
+    return 0;
+}
+
+int nisac_experiment_parse(const char *text, size_t len, const char *name, nisac_experiment **out, char *msg,
+                           size_t msglen)
+{
+    *out = NULL;
+    jctx c;
+    json_t *root = jctx_open(&c, name, text, len, msg, msglen);
+    if (!root) return NISAC_EPARSE;
+    nisac_experiment *e = calloc(1, sizeof *e);
+    int rc = 0;
+    if (!e) {
+        snprintf(msg, msglen, "%s: out of memory", name);
+        jctx_close(&c, root);
+        return NISAC_ENOMEM;
+    }
+    snprintf(e->name, sizeof e->name, "experiment");
+    nisac_noma_params_default(&e->base);
+    e->common_channels = 1;
+    e->trials = 1;
+    e->seed = 1;
+    e->draws = 1;
+    e->eval_eps = NAN;
+    if (!json_is_object(root)) {
+        snprintf(msg, msglen, "%s:1:1: expected a JSON object at the top level, got %s", name, jtype(root));
+        rc = NISAC_EPARSE;
+        goto out;
+    }
+    /* Fixed reading order: the sweep and metrics before the plots that name them. */
+    static const char *const order[] = {"name",   "description", "comment",  "scenario", "channels", "sweep",
+                                        "algorithms", "trials",  "seed",     "evaluate", "metrics",  "plots"};
+    const char *key;
+    json_t *v;
+    json_object_foreach(root, key, v)
+    {
+        int known = 0;
+        for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) known |= !strcmp(key, order[i]);
+        if (!known) {
+            rc = jerr(&c, key, "unknown field (known: name, description, scenario, channels, sweep, algorithms, "
+                               "trials, seed, evaluate, metrics, plots)");
+            goto out;
+        }
+    }
+    if (!json_object_get(root, "algorithms")) {
+        rc = jerr(&c, "", "missing 'algorithms' (an array of {\"algo\": NAME, ...})");
+        goto out;
+    }
+    for (size_t i = 0; i < sizeof order / sizeof order[0] && !rc; i++) {
+        key = order[i];
+        if (!strcmp(key, "plots")) continue; /* read last: plots name columns */
+        v = json_object_get(root, key);
+        if (!v) continue;
+        char saved[256];
+        if (!strcmp(key, "name")) {
+            if (!(rc = read_string_field(&c, v, key, e->name, sizeof e->name)) && !label_ok(e->name))
+                rc = jerr(&c, key, "a name without ',', '\"', '#' or control characters");
+        } else if (!strcmp(key, "description") || !strcmp(key, "comment")) {
+            if (!json_is_string(v)) rc = jerr(&c, key, "expected a string, got %s", jtype(v));
+        } else if (!strcmp(key, "trials")) {
+            long li;
+            if (!(rc = jint(&c, v, key, 1, 10000000, &li))) e->trials = (int)li;
+        } else if (!strcmp(key, "seed")) {
+            rc = ju64(&c, v, key, &e->seed);
+        } else if (!strcmp(key, "algorithms")) {
+            if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > NISAC_EXP_MAX_ALGOS) {
+                rc = jerr(&c, key, "expected an array of 1..%d algorithm entries", NISAC_EXP_MAX_ALGOS);
+                break;
+            }
+            jenter(&c, key, saved, sizeof saved);
+            for (size_t a = 0; a < json_array_size(v) && !rc; a++) {
+                char k[32], s2[256];
+                snprintf(k, sizeof k, "[%zu]", a);
+                jenter(&c, k, s2, sizeof s2);
+                rc = read_algo(&c, json_array_get(v, a), e, (int)a);
+                jleave(&c, s2);
+                e->nalgos = (int)a + 1;
+            }
+            jleave(&c, saved);
+        } else {
+            jenter(&c, key, saved, sizeof saved);
+            if (!strcmp(key, "scenario")) rc = read_scenario(&c, v, &e->base);
+            else if (!strcmp(key, "channels")) rc = read_channels(&c, v, e);
+            else if (!strcmp(key, "sweep")) rc = read_sweep(&c, v, e);
+            else if (!strcmp(key, "evaluate")) rc = read_evaluate(&c, v, e);
+            else if (!strcmp(key, "metrics")) rc = read_metrics(&c, v, e);
+            jleave(&c, saved);
+        }
+    }
+    if (rc) goto out;
+    fill_default_metrics(e);
+    double np = 1;
+    for (int a = 0; a < e->naxes; a++) np *= e->axes[a].nvalues;
+    if (np * e->trials > (double)MAX_UNITS) {
+        rc = jerr(&c, "trials", "%.0f points x %d trials exceed %ld units", np, e->trials, MAX_UNITS);
+        goto out;
+    }
+    if (np > 1e6) {
+        rc = jerr(&c, "sweep", "%.0f sweep points; at most 1000000", np);
+        goto out;
+    }
+    e->npoints = (int)np;
+    if ((double)e->npoints * e->trials > (double)MAX_UNITS) {
+        rc = jerr(&c, "trials", "%d points x %d trials exceed %ld units", e->npoints, e->trials, MAX_UNITS);
+        goto out;
+    }
+    if ((double)e->npoints * e->trials * e->nalgos * e->draws > MAX_ROWS) {
+        rc = jerr(&c, "evaluate", "the run would write more than %.0f records", MAX_ROWS);
+        goto out;
+    }
+    if ((rc = validate_points(&c, e))) goto out;
+    if ((v = json_object_get(root, "plots"))) {
+        char saved[256];
+        key = "plots";
+        if (!json_is_array(v) || json_array_size(v) > NISAC_EXP_MAX_PLOTS) {
+            rc = jerr(&c, key, "expected an array of at most %d plots", NISAC_EXP_MAX_PLOTS);
+            goto out;
+        }
+        jenter(&c, key, saved, sizeof saved);
+        for (size_t a = 0; a < json_array_size(v) && !rc; a++) {
+            char k[32], s2[256];
+            snprintf(k, sizeof k, "[%zu]", a);
+            jenter(&c, k, s2, sizeof s2);
+            rc = read_plot(&c, json_array_get(v, a), e, &e->plots[a]);
+            jleave(&c, s2);
+            e->nplots = (int)a + 1;
+            for (size_t b = 0; !rc && b < a; b++)
+                if (!strcmp(e->plots[b].file, e->plots[a].file))
+                    rc = jerr(&c, k, "plot file '%s' is used twice", e->plots[a].file);
+        }
+        jleave(&c, saved);
+        if (rc) goto out;
+    }
+    /* The hash covers what decides the records: plots and descriptions are left out. */
+    json_t *canon = json_deep_copy(root);
+    json_object_del(canon, "plots");
+    json_object_del(canon, "description");
+    json_object_del(canon, "comment");
+    char *dump = json_dumps(canon, JSON_SORT_KEYS | JSON_COMPACT);
+    e->hash = dump ? fnv1a(dump) : 0;
+    free(dump);
+    json_decref(canon);
+out:
+    jctx_close(&c, root);
+    if (rc) {
+        nisac_experiment_free(e);
+        return rc < 0 ? rc : NISAC_EINVAL;
+    }
+    *out = e;
+    return 0;
+}
+
+int nisac_experiment_load(const char *path, nisac_experiment **out, char *msg, size_t msglen)
+{
+    *out = NULL;
+    size_t len;
+    errno = 0;
+    char *text = nisac__slurp(path, 16u << 20, &len);
+    if (!text) {
+        snprintf(msg, msglen, "%s: cannot read: %s", path, strerror(errno ? errno : ENOMEM));
+        return NISAC_EIO;
+    }
+    int rc = nisac_experiment_parse(text, len, path, out, msg, msglen);
+    free(text);
+    if (!rc) snprintf((*out)->path, sizeof (*out)->path, "%s", path);
+    return rc;
+}
+
+void nisac_experiment_free(nisac_experiment *e)
+{
+    if (!e) return;
+    for (int a = 0; a < NISAC_EXP_MAX_AXES; a++) free(e->axes[a].values);
+    free(e);
+}
+
+long nisac_experiment_units(const nisac_experiment *e) { return (long)e->npoints * e->trials; }
+
+int nisac_experiment_rows_per_unit(const nisac_experiment *e) { return e->nalgos * e->draws; }
+
+const char *nisac_exp_param_name(int i) { return i >= 0 && i < njparams ? jparams[i].name : NULL; }

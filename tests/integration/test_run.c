@@ -1,0 +1,342 @@
+/* Experiments through the program: byte-identical records for 1 and 2
+ * workers and for 1 and 3 MPI ranks, SIGKILL and --resume, a catalogue
+ * of malformed configs, summaries against independent arithmetic.
+ * NISAC names the binary. */
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *bin;
+static char tmpdir[256];
+static char err[8192];
+
+static int sh(const char *cmd)
+{
+    char full[4096], ef[300];
+    snprintf(ef, sizeof ef, "%s/stderr", tmpdir);
+    snprintf(full, sizeof full, "%s >/dev/null 2>%s", cmd, ef);
+    int st = system(full);
+    FILE *e = fopen(ef, "r");
+    size_t n = e ? fread(err, 1, sizeof err - 1, e) : 0;
+    err[n] = 0;
+    if (e) fclose(e);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static const char *path(const char *name)
+{
+    static char p[4][400];
+    static int i;
+    i = (i + 1) % 4;
+    snprintf(p[i], sizeof p[i], "%s/%s", tmpdir, name);
+    return p[i];
+}
+
+static void write_file(const char *name, const char *text)
+{
+    FILE *f = fopen(path(name), "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *slurp(const char *p, size_t *len)
+{
+    FILE *f = fopen(p, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    size_t r = fread(b, 1, (size_t)n, f);
+    b[r] = 0;
+    fclose(f);
+    if (len) *len = r;
+    return b;
+}
+
+static int same_file(const char *a, const char *b)
+{
+    size_t la, lb;
+    char *x = slurp(a, &la), *y = slurp(b, &lb);
+    int same = x && y && la == lb && memcmp(x, y, la) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+static int exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+/* Powers of a small system; OMA and NOMA, two decoders readings, a
+ * robust design evaluated on error draws: every path of the runner. */
+static const char *cfg_small =
+    "{\n"
+    "  \"name\": \"small\",\n"
+    "  \"scenario\": {\"N\": 4, \"K\": 2, \"targets_deg\": [-60, 60], \"eps\": 0.05},\n"
+    "  \"sweep\": [{\"param\": \"decoders\", \"values\": [\"all\", \"own\"]},\n"
+    "            {\"param\": \"gamma_db\", \"from\": 4, \"to\": 12, \"step\": 4}],\n"
+    "  \"algorithms\": [{\"label\": \"NOMA\", \"algo\": \"sdr-powermin\"},\n"
+    "                 {\"label\": \"OMA\", \"algo\": \"oma-sdr\"},\n"
+    "                 {\"label\": \"again\", \"algo\": \"sdr-powermin\", \"gamma_db_from\": \"NOMA\"}],\n"
+    "  \"trials\": %d,\n"
+    "  \"seed\": 11,\n"
+    "  \"evaluate\": {\"channel\": \"error_ball\", \"draws\": 3},\n"
+    "  \"metrics\": [\"total_power\", \"min_sinr_db\", \"user_sinr_db\", \"sense_power\", \"outage\", \"max_viol\"]\n"
+    "}\n";
+
+static void make_small(const char *name, int trials)
+{
+    char buf[2048];
+    snprintf(buf, sizeof buf, cfg_small, trials);
+    write_file(name, buf);
+}
+
+static void test_workers_identical(void)
+{
+    make_small("w.json", 6);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s --workers 1 --quiet", bin, path("w.json"), path("w1"));
+    CHECK_MSG(sh(cmd) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s --workers 2 --quiet", bin, path("w.json"), path("w2"));
+    CHECK_MSG(sh(cmd) == 0, "%s", err);
+    CHECK(exists(path("w1/results.csv")));
+    CHECK(same_file(path("w1/results.csv"), path("w2/results.csv")));
+    /* 6 points x 6 trials x 3 algorithms x 3 draws rows + 7 header lines */
+    size_t len;
+    char *t = slurp(path("w1/results.csv"), &len);
+    long lines = 0;
+    for (size_t i = 0; t && i < len; i++) lines += t[i] == '\n';
+    CHECK_MSG(lines == 7 + 6 * 6 * 3 * 3, "%ld lines", lines);
+    /* a run over a finished one is refused without --force, and leaves it */
+    CHECK(sh(cmd) == 2 && strstr(err, "exists"));
+    CHECK(same_file(path("w1/results.csv"), path("w2/results.csv")));
+    free(t);
+}
+
+static void test_mpi_identical(void)
+{
+    if (sh("command -v mpirun") != 0) {
+        printf("  skip test_mpi_identical: mpirun not found (install openmpi-bin and libopenmpi-dev)\n");
+        return;
+    }
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s version", bin);
+    FILE *p = popen(cmd, "r");
+    char v[256] = "";
+    if (p) {
+        if (!fgets(v, sizeof v, p)) v[0] = 0;
+        pclose(p);
+    }
+    if (!strstr(v, "MPI: yes")) {
+        printf("  skip test_mpi_identical: this build has no MPI (libopenmpi-dev was absent at build time)\n");
+        return;
+    }
+    make_small("m.json", 5);
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s --workers 1 --quiet", bin, path("m.json"), path("m1"));
+    CHECK_MSG(sh(cmd) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd,
+             "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader "
+             "mpirun -np 3 --oversubscribe %s run %s --out %s --quiet",
+             bin, path("m.json"), path("m3"));
+    int rc = sh(cmd);
+    CHECK_MSG(rc == 0, "mpirun exit %d: %s", rc, err);
+    CHECK(same_file(path("m1/results.csv"), path("m3/results.csv")));
+}
+
+/* Starts a run, kills it with SIGKILL once the partial file holds at
+ * least `rows` records, resumes it, and compares with a clean run. */
+static void test_kill_resume(void)
+{
+    make_small("k.json", 60);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s --workers 2 --quiet", bin, path("k.json"), path("ref"));
+    CHECK_MSG(sh(cmd) == 0, "%s", err);
+    char part[400];
+    snprintf(part, sizeof part, "%s", path("kill/results.csv.partial"));
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execl(bin, bin, "run", path("k.json"), "--out", path("kill"), "--workers", "2", "--batch", "2", (char *)NULL);
+        _exit(127);
+    }
+    long rows = 0;
+    for (int i = 0; i < 20000 && rows < 200; i++) {
+        size_t len = 0;
+        char *t = slurp(part, &len);
+        rows = 0;
+        for (size_t j = 0; t && j < len; j++) rows += t[j] == '\n';
+        free(t);
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    kill(pid, SIGKILL);
+    int st;
+    waitpid(pid, &st, 0);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    CHECK_MSG(exists(part) && !exists(path("kill/results.csv")), "the run finished before it was killed");
+    /* without --resume the partial file is protected */
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s --quiet", bin, path("k.json"), path("kill"));
+    CHECK(sh(cmd) == 2 && strstr(err, "--resume"));
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s --workers 2 --resume --quiet", bin, path("k.json"), path("kill"));
+    CHECK_MSG(sh(cmd) == 0, "%s", err);
+    CHECK(same_file(path("ref/results.csv"), path("kill/results.csv")));
+    CHECK(!exists(part));
+
+    /* A torn last line (a write cut short) is cut back on resume. */
+    size_t len;
+    char *t = slurp(path("ref/results.csv"), &len);
+    size_t cut = len * 2 / 3;
+    while (t[cut] != '\n') cut++;
+    cut += 9; /* part of the next line */
+    char d[400];
+    snprintf(d, sizeof d, "%s", path("torn"));
+    mkdir(d, 0777);
+    FILE *f = fopen(path("torn/results.csv.partial"), "wb");
+    fwrite(t, 1, cut, f);
+    fclose(f);
+    free(t);
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s --workers 1 --resume --quiet", bin, path("k.json"), path("torn"));
+    CHECK_MSG(sh(cmd) == 0, "%s", err);
+    CHECK(same_file(path("ref/results.csv"), path("torn/results.csv")));
+
+    /* A partial file of another config is refused. */
+    make_small("k2.json", 61);
+    char d2[400];
+    snprintf(d2, sizeof d2, "%s", path("other"));
+    mkdir(d2, 0777);
+    f = fopen(path("other/results.csv.partial"), "wb");
+    fputs("# nisac results\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s --resume --quiet", bin, path("k2.json"), path("other"));
+    CHECK(sh(cmd) != 0 && strstr(err, "header does not match"));
+}
+
+/* Each malformed config: exit 2, a message with file:line:col naming the
+ * field, and no results file. */
+static void test_bad_configs(void)
+{
+    static const struct {
+        const char *text, *expect;
+    } cases[] = {
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}],\n \"trials\": \"ten\"}", "c.json:2:2: field 'trials': expected an integer"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-nope\"}]}", "c.json:1:18: field 'algorithms[0].algo': unknown algorithm 'sdr-nope'"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"trials\": -3}", "field 'trials': expected an integer in 1..10000000, got -3"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}],\n \"sweep\": [{\"param\": \"Ps\", \"values\": []}]}", "c.json:2:28: field 'sweep[0].values': empty sweep"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"sweep\": []}", "field 'sweep': empty sweep"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"sweep\": [{\"param\": \"Ps\", \"val", "c.json:1:"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"scenario\": {\"Ps\": NaN}}", "c.json:1:"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"scenario\": {\"P_total\": 1e300}}", "field 'scenario.P_total': P_total = 1e+300 is out of range"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"trials\": 99999999999}", "field 'trials': expected an integer"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}],\n \"sweep\": [{\"param\": \"gamma_db\", \"from\": 0, \"to\": 1e9, \"step\": 1}]}", "c.json:2:"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"trails\": 3}", "field 'trails': unknown field"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"metrics\": [\"power\"]}", "field 'metrics[0]': unknown metric 'power'"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}, {\"algo\": \"sdr-powermin\"}]}", "field 'algorithms[1].label': label 'sdr-powermin' is used twice"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\", \"gamma_db_from\": \"x\"}]}", "field 'algorithms[0].gamma_db_from': no earlier"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"sweep\": [{\"param\": \"Q\", \"values\": [1]}]}", "field 'sweep[0].param': unknown sweep parameter 'Q'"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"sweep\": [{\"param\": \"K\", \"values\": [2, 40]}]}", "field 'sweep[0].values[1]': expected an integer in 1..32, got 40"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"plots\": [{\"file\": \"a\", \"y\": \"nothing\"}]}", "field 'plots[0].y'"},
+        {"[1, 2]", "c.json:1:1: expected a JSON object"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\", \"options\": {\"mu\": \"fast\"}}]}", "field 'algorithms[0].options.mu': expected a number"},
+        {"", "c.json:1:"},
+    };
+    const int n = (int)(sizeof cases / sizeof cases[0]);
+    for (int i = 0; i < n; i++) {
+        write_file("c.json", cases[i].text);
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "rm -rf %s; %s run %s --out %s --quiet", path("bad"), bin, path("c.json"), path("bad"));
+        int rc = sh(cmd);
+        CHECK_MSG(rc == 2, "case %d: exit %d", i, rc);
+        CHECK_MSG(strstr(err, cases[i].expect) != NULL, "case %d: stderr '%s' lacks '%s'", i, err, cases[i].expect);
+        CHECK_MSG(!exists(path("bad")), "case %d: left an output folder", i);
+    }
+}
+
+/* The summary against arithmetic done here: values 1,2,3,4 have mean
+ * 2.5, sd sqrt(5/3), and t(0.975, 3) = 3.182446305284263 (tables). */
+static void test_summary_stats(void)
+{
+    const char *csv = "# nisac results\n"
+                      "point,Ps,algo,trial,draw,status,x,y\n"
+                      "0,2,A,0,0,optimal,1,1000000001\n"
+                      "0,2,A,1,0,feasible,2,1000000002\n"
+                      "0,2,A,2,0,infeasible,3,1000000003\n"
+                      "0,2,A,3,0,optimal,4,nan\n"
+                      "0,2,B,0,0,optimal,5,7\n"
+                      "1,3,A,0,0,optimal,-1,-2\n"
+                      "1,3,A,1,0,optimal,1,2\n";
+    char d[400];
+    snprintf(d, sizeof d, "%s", path("s"));
+    mkdir(d, 0777);
+    write_file("s/results.csv", csv);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s summarize %s", bin, path("s/results.csv"));
+    CHECK_MSG(sh(cmd) == 0, "%s", err);
+    char *t = slurp(path("s/summary.csv"), NULL);
+    CHECK(t != NULL);
+    if (!t) return;
+    char *line = strstr(t, "\n0,2,A,");
+    CHECK(line != NULL);
+    if (!line) {
+        free(t);
+        return;
+    }
+    int n;
+    double feas, xm, xs, xh, ym, ys, yh;
+    int xn, yn;
+    char statuses[128];
+    int got = sscanf(line, "\n0,2,A,%d,%lf,%127[^,],%lf,%lf,%lf,%d,%lf,%lf,%lf,%d", &n, &feas, statuses, &xm, &xs, &xh,
+                     &xn, &ym, &ys, &yh, &yn);
+    CHECK(got == 11);
+    CHECK(n == 4 && xn == 4 && yn == 3);
+    CHECK_REL(feas, 0.75, 1e-12);
+    CHECK(strcmp(statuses, "optimal=2;feasible=1;infeasible=1") == 0);
+    const double t3 = 3.182446305284263, t2 = 4.302652729911275;
+    CHECK_REL(xm, 2.5, 1e-9);
+    CHECK_REL(xs, sqrt(5.0 / 3.0), 1e-9);
+    CHECK_REL(xh, t3 * sqrt(5.0 / 3.0) / 2.0, 1e-9);
+    /* y: 1e9 + {1, 2, 3}, NaN skipped: mean 1e9+2, sd 1 (no cancellation) */
+    CHECK_REL(ym, 1000000002.0, 1e-15);
+    CHECK_REL(ys, 1.0, 1e-6);
+    CHECK_REL(yh, t2 / sqrt(3.0), 1e-6);
+    /* the second point: -1, 1 -> mean 0, sd sqrt(2), one group per (point, algo) */
+    line = strstr(t, "\n1,3,A,2,1,optimal=2,");
+    CHECK(line != NULL);
+    CHECK(strstr(t, "\n0,2,B,1,1,optimal=1,5,nan,nan,1,") != NULL);
+    free(t);
+    char *md = slurp(path("s/summary.md"), NULL);
+    CHECK(md && strstr(md, "| 2 | A | 4 | 75% | 2.5 ± 2.1 |"));
+    free(md);
+    /* a torn file is refused with its line */
+    write_file("s/results.csv", "# x\npoint,Ps,algo,trial,draw,status,x\n0,2,A,0,0,optimal,1\n0,2,A,1");
+    CHECK(sh(cmd) == 2 && strstr(err, "results.csv:4: incomplete last line"));
+}
+
+int main(void)
+{
+    bin = getenv("NISAC");
+    if (!bin) bin = "build/nisac";
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/nisac-run-XXXXXX");
+    if (!mkdtemp(tmpdir)) return 1;
+    RUN(test_workers_identical);
+    RUN(test_mpi_identical);
+    RUN(test_kill_resume);
+    RUN(test_bad_configs);
+    RUN(test_summary_stats);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    if (system(cmd)) {}
+    TEST_END();
+}

@@ -32,7 +32,7 @@ BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 LIB := $(BUILD)/libnisac.a
 PROG := $(BUILD)/nisac
 
-.PHONY: all test check-asan bench clean run-default
+.PHONY: all test check-asan bench clean run-default figures-000 bench-figures-000 fuzz
 all: $(LIB) $(PROG)
 
 $(BUILD)/%.o: %.c
@@ -64,10 +64,38 @@ check-asan:
 bench: $(BENCH_BIN) $(PROG)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
+# Paper 000's figures and tables: results, summaries and plots in
+# results/paper000/NAME/.  Finished experiments are kept (--resume finds
+# them complete); interrupted ones continue where they stopped.
+FIG000 := fig3 tables fig4 fig5_6 fig7
+WORKERS ?= $(shell nproc)
+figures-000: $(PROG)
+	@for f in $(FIG000); do \
+	  $(PROG) run experiments/paper000/$$f.json --out results/paper000/$$f --workers $(WORKERS) --resume --plot || exit 1; \
+	done
+
+# Wall time of each paper-000 experiment with 1 and 2 workers, and a
+# check that both give the same file.
+bench-figures-000: $(PROG)
+	@bench/figures000.sh $(PROG) $(FIG000)
+
+# Fuzzing the config loader with libFuzzer (clang), ASan and UBSan, for
+# FUZZ_SECONDS; the corpus starts from tests/fuzz/corpus and the paper
+# configs and grows in build-fuzz/corpus.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	    build-fuzz/libnisac.a
+	clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(CFLAGS_BASE) \
+	    tests/fuzz/fuzz_config.c build-fuzz/libnisac.a $(LDLIBS) -o build-fuzz/fuzz_config
+	@mkdir -p build-fuzz/corpus
+	@cp tests/fuzz/corpus/*.json experiments/paper000/*.json build-fuzz/corpus/
+	build-fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 build-fuzz/corpus
+
 run-default: $(PROG)
 	$(PROG) solve
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

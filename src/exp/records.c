@@ -32,6 +32,7 @@ static double m_comm(const mctx *m, int i) { return EV(m->ev->comm_power); }
 static double m_sense_sum(const mctx *m, int i) { return EV(m->ev->sense_sum); }
 static double m_sense(const mctx *m, int i) { return m->ok && i < m->ev->M ? m->ev->sense_power[i] : NAN; }
 static double m_min_rate(const mctx *m, int i) { return EV(m->ev->min_rate); }
+static double m_rate_sinr(const mctx *m, int i) { return EV(db_or_nan(exp2(m->ev->min_rate) - 1)); }
 static double m_sum_rate(const mctx *m, int i)
 {
     if (!m->ok) return NAN;
@@ -66,6 +67,8 @@ static const struct {
     {"sense_sum", m_sense_sum, MET_SCALAR, 1, "sum over targets of the sensing power P(theta_m) (W)"},
     {"sense_power", m_sense, MET_PER_TARGET, 1, "sensing power at each target (W): columns _1.._M"},
     {"min_rate", m_min_rate, MET_SCALAR, 1, "minimum user rate (bit/s/Hz)"},
+    {"min_rate_sinr_db", m_rate_sinr, MET_SCALAR, 1,
+     "2^min_rate - 1 in dB: the SINR of a full-time link with the minimum rate (OMA vs NOMA on rates)"},
     {"sum_rate", m_sum_rate, MET_SCALAR, 1, "sum of the user rates (bit/s/Hz)"},
     {"xcorr", m_xcorr, MET_SCALAR, 1, "mean-squared cross-correlation (7) (W^2)"},
     {"max_viol", m_max_viol, MET_SCALAR, 1, "largest relative violation of an imposed constraint"},

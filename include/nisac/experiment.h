@@ -65,6 +65,8 @@ typedef struct nisac_exp_plot {
     int errorbars;           /* 95% CI error bars (line plots) */
     int bins;                /* pdf: histogram bins */
     int logy;
+    int all_status;          /* 1: plot every record; 0 (default): only designs with status
+                                optimal or feasible */
     double vline;            /* cdf/pdf: a reference line at this x (NaN: none) */
 } nisac_exp_plot;
 

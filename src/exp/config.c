@@ -420,6 +420,9 @@ static int read_plot(jctx *c, json_t *v, nisac_experiment *e, nisac_exp_plot *pl
         } else if (!strcmp(key, "errorbars")) {
             if (!json_is_boolean(x)) rc = jerr(c, key, "expected true or false");
             else pl->errorbars = json_is_true(x);
+        } else if (!strcmp(key, "all_status")) {
+            if (!json_is_boolean(x)) rc = jerr(c, key, "expected true or false");
+            else pl->all_status = json_is_true(x);
         } else if (!strcmp(key, "logy")) {
             if (!json_is_boolean(x)) rc = jerr(c, key, "expected true or false");
             else pl->logy = json_is_true(x);
@@ -429,7 +432,7 @@ static int read_plot(jctx *c, json_t *v, nisac_experiment *e, nisac_exp_plot *pl
         else if (!strcmp(key, "comment")) {
         } else
             rc = jerr(c, key, "unknown field (known: file, kind, x, y, series, where, title, xlabel, ylabel, "
-                              "errorbars, logy, bins, vline)");
+                              "errorbars, logy, bins, vline, all_status)");
         if (rc) return rc;
     }
     if (!pl->file[0]) return jerr(c, "", "missing 'file'");

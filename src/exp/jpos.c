@@ -100,15 +100,42 @@ static int container(scan_t *c, char *path, size_t plen, int depth, int obj)
             snprintf(path + base, plen - base, "[%d]", idx++);
             if (add(c->m, path, line, col)) return -1;
         }
+        size_t before = c->i;
         if (value(c, path, plen, depth + 1)) return -1;
         path[base] = 0;
+        if (c->i == before) return 0; /* no progress: not JSON this scanner knows; stop */
     }
+}
+
+/* Consumes one value without recording it (beyond the recorded depth). */
+static void skip_value(scan_t *c)
+{
+    int depth = 0;
+    do {
+        skip_ws(c);
+        if (c->i >= c->len) return;
+        char ch = c->s[c->i];
+        if (ch == '"') {
+            char tmp[2];
+            read_string(c, tmp, sizeof tmp);
+        } else if (depth == 0 && ch != '{' && ch != '[') {
+            while (c->i < c->len && !strchr(",]} \t\r\n", c->s[c->i])) adv(c);
+        } else {
+            if (ch == '{' || ch == '[') depth++;
+            else if (ch == '}' || ch == ']') depth--;
+            adv(c);
+        }
+    } while (depth > 0);
 }
 
 static int value(scan_t *c, char *path, size_t plen, int depth)
 {
     skip_ws(c);
-    if (c->i >= c->len || depth > 64) return 0;
+    if (c->i >= c->len) return 0;
+    if (depth > 64) {
+        skip_value(c);
+        return 0;
+    }
     char ch = c->s[c->i];
     if (ch == '{' || ch == '[') return container(c, path, plen, depth, ch == '{');
     if (ch == '"') {

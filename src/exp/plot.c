@@ -86,7 +86,7 @@ static int one_plot(const nisac_experiment *e, const nisac_exp_plot *pl, const n
         char **row = t->cell + r * t->ncols;
         int keep = 1;
         for (int i = 0; i < pl->nfilters && keep; i++) keep = cf[i] >= 0 && !strcmp(row[cf[i]], pl->filter_val[i]);
-        if (!keep) continue;
+        if (!keep || (!pl->all_status && !nisac__status_feasible(row[t->c_status]))) continue;
         char key[256] = "";
         for (int i = 0; i < pl->nseries_by; i++) {
             size_t l = strlen(key);
@@ -177,7 +177,7 @@ static int one_plot(const nisac_experiment *e, const nisac_exp_plot *pl, const n
     fprintf(fg, "# %s: plot '%s' of %s; regenerate with 'nisac plot %s'\n", e->name, pl->file,
             e->path[0] ? e->path : "(config)", e->path[0] ? e->path : "CONFIG");
     fprintf(fg, "set terminal pngcairo size 900,620 enhanced font 'Sans,12'\nset output '%s.png.tmp'\n", pl->file);
-    fprintf(fg, "set grid\nset key box opaque\nset style data linespoints\nset datafile missing 'nan'\n");
+    fprintf(fg, "set grid\nset key below box\nset style data linespoints\nset datafile missing 'nan'\n");
     if (pl->title[0]) fprintf(fg, "set title "), gq(fg, pl->title), fputc('\n', fg);
     const char *xl = pl->xlabel[0] ? pl->xlabel : pl->kind == NISAC_PLOT_LINE ? pl->x : pl->y;
     const char *yl = pl->ylabel[0] ? pl->ylabel : pl->kind == NISAC_PLOT_LINE ? pl->y :
@@ -185,7 +185,7 @@ static int one_plot(const nisac_experiment *e, const nisac_exp_plot *pl, const n
     fprintf(fg, "set xlabel "), gq(fg, xl), fputc('\n', fg);
     fprintf(fg, "set ylabel "), gq(fg, yl), fputc('\n', fg);
     if (pl->logy) fprintf(fg, "set logscale y\n");
-    if (pl->kind == NISAC_PLOT_CDF) fprintf(fg, "set yrange [0:1.02]\nset key bottom right\n");
+    if (pl->kind == NISAC_PLOT_CDF) fprintf(fg, "set yrange [0:1.02]\n");
     if (isfinite(pl->vline))
         fprintf(fg, "set arrow from %.10g, graph 0 to %.10g, graph 1 nohead dashtype 2 lw 1.5 lc rgb 'black'\n",
                 pl->vline, pl->vline);

@@ -83,6 +83,20 @@ static void test_positions(void)
     CHECK_MSG(strstr(msg, "sweep point 1") && strstr(msg, "d_lambda"), "%s", msg);
 }
 
+/* Nesting deeper than the scanner records must still be scanned, not
+ * looped over (found by fuzzing). */
+static void test_deep_nesting(void)
+{
+    char text[1024] = "{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"plots\": ", msg[512];
+    for (int i = 0; i < 100; i++) strcat(text, "[");
+    strcat(text, "1, \"a\", {\"b\": 2}");
+    for (int i = 0; i < 100; i++) strcat(text, "]");
+    strcat(text, "}");
+    nisac_experiment *e = parse(text, msg, sizeof msg);
+    CHECK(e == NULL);
+    CHECK_MSG(strstr(msg, "field 'plots[0]': expected an object"), "%s", msg);
+}
+
 static const char *chain =
     "{\"scenario\": {\"N\": 6, \"K\": 3, \"P_total\": 7},"
     " \"channels\": {\"common\": false},"
@@ -151,6 +165,7 @@ int main(void)
     RUN(test_point_order);
     RUN(test_ranges);
     RUN(test_positions);
+    RUN(test_deep_nesting);
     RUN(test_unit_chain);
     RUN(test_stats);
     TEST_END();

@@ -33,7 +33,13 @@ static void usage_run(FILE *f)
             "every 10 s otherwise.\n"
             "\n"
             "exit status: 0 complete; 3 interrupted (resume with --resume); 2 bad input;\n"
-            "1 another error.\n");
+            "1 another error.\n"
+            "\n"
+            "sweep parameters:");
+    for (int i = 0; nisac_exp_param_name(i); i++) fprintf(f, " %s", nisac_exp_param_name(i));
+    fprintf(f, "\n\nmetrics:\n");
+    for (int i = 0; nisac_exp_metric_name(i); i++)
+        fprintf(f, "  %-18s %s\n", nisac_exp_metric_name(i), nisac_exp_metric_help(i));
 }
 
 static int parse_int(const char *cmd, const char *opt, const char *v, long lo, long hi, long *out)
@@ -130,30 +136,45 @@ int nisac_cmd_run(int argc, char **argv)
     return rc;
 }
 
-int nisac_cmd_summarize(int argc, char **argv)
+/* Parses "ARG [--out DIR]" (and --help) of summarize and plot.  Returns
+ * -1 to go on, or the exit status. */
+static int parse_arg_out(const char *cmd, const char *usage, const char *help, int argc, char **argv,
+                         const char **arg, const char **out)
 {
-    const char *res = NULL, *out = NULL;
+    *arg = *out = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: nisac summarize RESULTS.csv [--out DIR]\n\n"
-                   "Writes DIR/summary.csv and DIR/summary.md (DIR: the folder of RESULTS by default):\n"
-                   "per sweep point and algorithm the number of records, the feasibility rate (status\n"
-                   "optimal or feasible), the status counts, and for every metric the mean, the\n"
-                   "standard deviation, the half-width of the 95%% Student-t confidence interval and\n"
-                   "the number of finite values.\n");
+            printf("%s\n\n%s", usage, help);
             return 0;
         } else if (!strcmp(argv[i], "--out")) {
-            if (++i >= argc) return fprintf(stderr, "nisac summarize: option --out: expected a folder\n"), 2;
-            out = argv[i];
+            if (++i >= argc) return fprintf(stderr, "nisac %s: option --out: expected a folder\n", cmd), 2;
+            *out = argv[i];
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "nisac summarize: unknown option '%s'\n", argv[i]);
+            fprintf(stderr, "nisac %s: unknown option '%s'\n", cmd, argv[i]);
             return 2;
-        } else res = argv[i];
+        } else if (*arg) {
+            fprintf(stderr, "nisac %s: one argument only (got '%s' and '%s')\n", cmd, *arg, argv[i]);
+            return 2;
+        } else *arg = argv[i];
     }
-    if (!res) {
-        fprintf(stderr, "usage: nisac summarize RESULTS.csv [--out DIR]\n");
+    if (!*arg) {
+        fprintf(stderr, "%s\n", usage);
         return 2;
     }
+    return -1;
+}
+
+int nisac_cmd_summarize(int argc, char **argv)
+{
+    const char *res, *out;
+    int st = parse_arg_out("summarize", "usage: nisac summarize RESULTS.csv [--out DIR]",
+                           "Writes DIR/summary.csv and DIR/summary.md (DIR: the folder of RESULTS by default):\n"
+                           "per sweep point and algorithm the number of records, the feasibility rate (status\n"
+                           "optimal or feasible), the status counts, and for every metric the mean, the\n"
+                           "standard deviation, the half-width of the 95% Student-t confidence interval and\n"
+                           "the number of finite values.\n",
+                           argc, argv, &res, &out);
+    if (st >= 0) return st;
     char msg[1024];
     int rc = nisac_summarize(res, out, msg, sizeof msg);
     if (rc) {
@@ -165,27 +186,14 @@ int nisac_cmd_summarize(int argc, char **argv)
 
 int nisac_cmd_plot(int argc, char **argv)
 {
-    const char *config = NULL, *out = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: nisac plot CONFIG [--out DIR]\n\n"
-                   "Draws the plots of CONFIG from DIR/results.csv (default DIR: results/NAME) with\n"
-                   "gnuplot: FILE.png and FILE.pdf per plot, with FILE.dat (the plotted numbers) and\n"
-                   "FILE.gp (the script) beside them.  Line plots show the mean over trials and, with\n"
-                   "\"errorbars\": true, the 95%% Student-t confidence interval.\n");
-            return 0;
-        } else if (!strcmp(argv[i], "--out")) {
-            if (++i >= argc) return fprintf(stderr, "nisac plot: option --out: expected a folder\n"), 2;
-            out = argv[i];
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr, "nisac plot: unknown option '%s'\n", argv[i]);
-            return 2;
-        } else config = argv[i];
-    }
-    if (!config) {
-        fprintf(stderr, "usage: nisac plot CONFIG [--out DIR]\n");
-        return 2;
-    }
+    const char *config, *out;
+    int st = parse_arg_out("plot", "usage: nisac plot CONFIG [--out DIR]",
+                           "Draws the plots of CONFIG from DIR/results.csv (default DIR: results/NAME) with\n"
+                           "gnuplot: FILE.png and FILE.pdf per plot, with FILE.dat (the plotted numbers) and\n"
+                           "FILE.gp (the script) beside them.  Line plots show the mean over trials and, with\n"
+                           "\"errorbars\": true, the 95% Student-t confidence interval.\n",
+                           argc, argv, &config, &out);
+    if (st >= 0) return st;
     char msg[1024], dir[1024];
     nisac_experiment *e;
     if (nisac_experiment_load(config, &e, msg, sizeof msg)) {

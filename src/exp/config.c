@@ -60,8 +60,7 @@ static int read_channels(jctx *c, json_t *v, nisac_experiment *e)
             static const char *const m[] = {"rayleigh"};
             rc = jchoice(c, x, key, m, 1, &ch);
         } else if (!strcmp(key, "common")) {
-            if (!json_is_boolean(x)) rc = jerr(c, key, "expected true or false, got %s", jtype(x));
-            else e->common_channels = json_is_true(x);
+            rc = jbool(c, x, key, &e->common_channels);
         } else
             rc = jerr(c, key, "unknown field (known: model, common)");
         if (rc) return rc;
@@ -85,8 +84,32 @@ static int param_name(jctx *c, json_t *v, const char *key, int *idx)
     return 0;
 }
 
-static int read_axis(jctx *c, json_t *v, nisac_exp_axis *ax, const int *used, int nused)
+typedef int (*entry_fn)(jctx *c, json_t *v, nisac_experiment *e, int idx);
+
+/* Reads the entries of array v with fn, each under its "[i]" path;
+ * *count is the number of entries started (so that free releases them). */
+static int read_entries(jctx *c, json_t *v, int max, const char *what, entry_fn fn, nisac_experiment *e,
+                        int *count)
 {
+    if (!json_is_array(v) || json_array_size(v) > (size_t)max)
+        return jerr(c, "", "expected an array of at most %d %s, got %s", max, what,
+                    json_is_array(v) ? "more" : jtype(v));
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        char k[32], saved[256];
+        snprintf(k, sizeof k, "[%zu]", i);
+        jenter(c, k, saved, sizeof saved);
+        *count = (int)i + 1;
+        int rc = fn(c, json_array_get(v, i), e, (int)i);
+        jleave(c, saved);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+/* Axis idx; a parameter may not be swept by an earlier axis too. */
+static int read_axis(jctx *c, json_t *v, nisac_experiment *e, int idx)
+{
+    nisac_exp_axis *ax = &e->axes[idx];
     if (!json_is_object(v)) return jerr(c, "", "expected an object with 'param' and 'values' (or 'from', 'to', "
                                             "'step'), got %s", jtype(v));
     json_t *jp = json_object_get(v, "param"), *jps = json_object_get(v, "params");
@@ -117,9 +140,11 @@ static int read_axis(jctx *c, json_t *v, nisac_exp_axis *ax, const int *used, in
         jleave(c, saved);
     }
     for (int i = 0; i < ax->nparams; i++) {
-        for (int j = 0; j < nused; j++)
-            if (used[j] == ax->param[i])
-                return jerr(c, jp ? "param" : "params", "parameter '%s' is swept twice", jparams[ax->param[i]].name);
+        for (int b = 0; b < idx; b++)
+            for (int j = 0; j < e->axes[b].nparams; j++)
+                if (e->axes[b].param[j] == ax->param[i])
+                    return jerr(c, jp ? "param" : "params", "parameter '%s' is swept twice",
+                                jparams[ax->param[i]].name);
         for (int j = 0; j < i; j++)
             if (ax->param[j] == ax->param[i])
                 return jerr(c, "params", "parameter '%s' is listed twice", jparams[ax->param[i]].name);
@@ -137,22 +162,22 @@ static int read_axis(jctx *c, json_t *v, nisac_exp_axis *ax, const int *used, in
         char saved[256];
         jenter(c, "values", saved, sizeof saved);
         for (size_t i = 0; i < n; i++) {
-            json_t *e = json_array_get(jv, i);
+            json_t *el = json_array_get(jv, i);
             char k[24];
             snprintf(k, sizeof k, "[%zu]", i);
             if (ax->nparams == 1) {
-                if (jparam_read(c, ax->param[0], e, k, &ax->values[i])) return NISAC_EINVAL;
+                if (jparam_read(c, ax->param[0], el, k, &ax->values[i])) return NISAC_EINVAL;
                 continue;
             }
-            if (!json_is_array(e) || json_array_size(e) != (size_t)ax->nparams)
+            if (!json_is_array(el) || json_array_size(el) != (size_t)ax->nparams)
                 return jerr(c, k, "expected an array of %d values (one per parameter), got %s", ax->nparams,
-                            jtype(e));
+                            jtype(el));
             char saved2[256];
             jenter(c, k, saved2, sizeof saved2);
             for (int j = 0; j < ax->nparams; j++) {
                 char k2[16];
                 snprintf(k2, sizeof k2, "[%d]", j);
-                if (jparam_read(c, ax->param[j], json_array_get(e, (size_t)j), k2,
+                if (jparam_read(c, ax->param[j], json_array_get(el, (size_t)j), k2,
                                 &ax->values[i * (size_t)ax->nparams + (size_t)j]))
                     return NISAC_EINVAL;
             }
@@ -197,21 +222,9 @@ static int read_axis(jctx *c, json_t *v, nisac_exp_axis *ax, const int *used, in
 
 static int read_sweep(jctx *c, json_t *v, nisac_experiment *e)
 {
-    if (!json_is_array(v)) return jerr(c, "", "expected an array of sweep axes, got %s", jtype(v));
-    if (json_array_size(v) == 0) return jerr(c, "", "empty sweep: give at least one axis, or leave 'sweep' out");
-    if (json_array_size(v) > NISAC_EXP_MAX_AXES) return jerr(c, "", "at most %d axes", NISAC_EXP_MAX_AXES);
-    int used[NISAC_EXP_MAX_AXES * NISAC_EXP_MAX_AXIS_PARAMS], nused = 0;
-    for (size_t i = 0; i < json_array_size(v); i++) {
-        char k[32], saved[256];
-        snprintf(k, sizeof k, "[%zu]", i);
-        jenter(c, k, saved, sizeof saved);
-        nisac_exp_axis *ax = &e->axes[e->naxes++];
-        int rc = read_axis(c, json_array_get(v, i), ax, used, nused);
-        jleave(c, saved);
-        if (rc) return rc;
-        for (int j = 0; j < ax->nparams; j++) used[nused++] = ax->param[j];
-    }
-    return 0;
+    if (json_is_array(v) && json_array_size(v) == 0)
+        return jerr(c, "", "empty sweep: give at least one axis, or leave 'sweep' out");
+    return read_entries(c, v, NISAC_EXP_MAX_AXES, "sweep axes", read_axis, e, &e->naxes);
 }
 
 static int read_algo(jctx *c, json_t *v, nisac_experiment *e, int idx)
@@ -354,8 +367,9 @@ static int is_swept(const nisac_experiment *e, const char *name)
     return 0;
 }
 
-static int read_plot(jctx *c, json_t *v, nisac_experiment *e, nisac_exp_plot *pl)
+static int read_plot(jctx *c, json_t *v, nisac_experiment *e, int idx)
 {
+    nisac_exp_plot *pl = &e->plots[idx];
     memset(pl, 0, sizeof *pl);
     pl->vline = NAN;
     pl->bins = 30;
@@ -417,16 +431,10 @@ static int read_plot(jctx *c, json_t *v, nisac_experiment *e, nisac_exp_plot *pl
                 if (!rc) snprintf(pl->filter_col[pl->nfilters++], 32, "%s", fk);
             }
             jleave(c, saved);
-        } else if (!strcmp(key, "errorbars")) {
-            if (!json_is_boolean(x)) rc = jerr(c, key, "expected true or false");
-            else pl->errorbars = json_is_true(x);
-        } else if (!strcmp(key, "all_status")) {
-            if (!json_is_boolean(x)) rc = jerr(c, key, "expected true or false");
-            else pl->all_status = json_is_true(x);
-        } else if (!strcmp(key, "logy")) {
-            if (!json_is_boolean(x)) rc = jerr(c, key, "expected true or false");
-            else pl->logy = json_is_true(x);
-        } else if (!strcmp(key, "bins")) {
+        } else if (!strcmp(key, "errorbars")) rc = jbool(c, x, key, &pl->errorbars);
+        else if (!strcmp(key, "all_status")) rc = jbool(c, x, key, &pl->all_status);
+        else if (!strcmp(key, "logy")) rc = jbool(c, x, key, &pl->logy);
+        else if (!strcmp(key, "bins")) {
             if (!(rc = jint(c, x, key, 2, 1000, &li))) pl->bins = (int)li;
         } else if (!strcmp(key, "vline")) rc = jnum(c, x, key, &pl->vline);
         else if (!strcmp(key, "comment")) {
@@ -442,6 +450,8 @@ static int read_plot(jctx *c, json_t *v, nisac_experiment *e, nisac_exp_plot *pl
         if (!pl->x[0]) return jerr(c, "", "a line plot needs 'x' (a swept parameter)");
         if (!is_swept(e, pl->x)) return jerr(c, "x", "'%s' is not a swept parameter", pl->x);
     }
+    for (int b = 0; b < idx; b++)
+        if (!strcmp(e->plots[b].file, pl->file)) return jerr(c, "file", "plot file '%s' is used twice", pl->file);
     return 0;
 }
 
@@ -463,15 +473,22 @@ static uint64_t fnv1a(const char *s)
     return h;
 }
 
+void nisac__point_index(const nisac_experiment *e, int point, int idx[NISAC_EXP_MAX_AXES])
+{
+    for (int a = e->naxes - 1; a >= 0; a--) {
+        idx[a] = point % e->axes[a].nvalues;
+        point /= e->axes[a].nvalues;
+    }
+}
+
 void nisac_experiment_point_params(const nisac_experiment *e, int point, nisac_noma_params *p)
 {
     *p = e->base;
-    int rem = point;
-    for (int a = e->naxes - 1; a >= 0; a--) {
+    int idx[NISAC_EXP_MAX_AXES];
+    nisac__point_index(e, point, idx);
+    for (int a = 0; a < e->naxes; a++) {
         const nisac_exp_axis *ax = &e->axes[a];
-        int i = rem % ax->nvalues;
-        rem /= ax->nvalues;
-        for (int j = 0; j < ax->nparams; j++) jparam_set(p, ax->param[j], ax->values[i * ax->nparams + j]);
+        for (int j = 0; j < ax->nparams; j++) jparam_set(p, ax->param[j], ax->values[idx[a] * ax->nparams + j]);
     }
 }
 
@@ -559,21 +576,6 @@ int nisac_experiment_parse(const char *text, size_t len, const char *name, nisac
             if (!(rc = jint(&c, v, key, 1, 10000000, &li))) e->trials = (int)li;
         } else if (!strcmp(key, "seed")) {
             rc = ju64(&c, v, key, &e->seed);
-        } else if (!strcmp(key, "algorithms")) {
-            if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > NISAC_EXP_MAX_ALGOS) {
-                rc = jerr(&c, key, "expected an array of 1..%d algorithm entries", NISAC_EXP_MAX_ALGOS);
-                break;
-            }
-            jenter(&c, key, saved, sizeof saved);
-            for (size_t a = 0; a < json_array_size(v) && !rc; a++) {
-                char k[32], s2[256];
-                snprintf(k, sizeof k, "[%zu]", a);
-                jenter(&c, k, s2, sizeof s2);
-                rc = read_algo(&c, json_array_get(v, a), e, (int)a);
-                jleave(&c, s2);
-                e->nalgos = (int)a + 1;
-            }
-            jleave(&c, saved);
         } else {
             jenter(&c, key, saved, sizeof saved);
             if (!strcmp(key, "scenario")) rc = read_scenario(&c, v, &e->base);
@@ -581,6 +583,11 @@ int nisac_experiment_parse(const char *text, size_t len, const char *name, nisac
             else if (!strcmp(key, "sweep")) rc = read_sweep(&c, v, e);
             else if (!strcmp(key, "evaluate")) rc = read_evaluate(&c, v, e);
             else if (!strcmp(key, "metrics")) rc = read_metrics(&c, v, e);
+            else if (!strcmp(key, "algorithms")) {
+                if (json_is_array(v) && json_array_size(v) == 0)
+                    rc = jerr(&c, "", "expected at least one algorithm entry");
+                else rc = read_entries(&c, v, NISAC_EXP_MAX_ALGOS, "algorithm entries", read_algo, e, &e->nalgos);
+            }
             jleave(&c, saved);
         }
     }
@@ -597,10 +604,6 @@ int nisac_experiment_parse(const char *text, size_t len, const char *name, nisac
         goto out;
     }
     e->npoints = (int)np;
-    if ((double)e->npoints * e->trials > (double)MAX_UNITS) {
-        rc = jerr(&c, "trials", "%d points x %d trials exceed %ld units", e->npoints, e->trials, MAX_UNITS);
-        goto out;
-    }
     if ((double)e->npoints * e->trials * e->nalgos * e->draws > MAX_ROWS) {
         rc = jerr(&c, "evaluate", "the run would write more than %.0f records", MAX_ROWS);
         goto out;
@@ -608,23 +611,8 @@ int nisac_experiment_parse(const char *text, size_t len, const char *name, nisac
     if ((rc = validate_points(&c, e))) goto out;
     if ((v = json_object_get(root, "plots"))) {
         char saved[256];
-        key = "plots";
-        if (!json_is_array(v) || json_array_size(v) > NISAC_EXP_MAX_PLOTS) {
-            rc = jerr(&c, key, "expected an array of at most %d plots", NISAC_EXP_MAX_PLOTS);
-            goto out;
-        }
-        jenter(&c, key, saved, sizeof saved);
-        for (size_t a = 0; a < json_array_size(v) && !rc; a++) {
-            char k[32], s2[256];
-            snprintf(k, sizeof k, "[%zu]", a);
-            jenter(&c, k, s2, sizeof s2);
-            rc = read_plot(&c, json_array_get(v, a), e, &e->plots[a]);
-            jleave(&c, s2);
-            e->nplots = (int)a + 1;
-            for (size_t b = 0; !rc && b < a; b++)
-                if (!strcmp(e->plots[b].file, e->plots[a].file))
-                    rc = jerr(&c, k, "plot file '%s' is used twice", e->plots[a].file);
-        }
+        jenter(&c, "plots", saved, sizeof saved);
+        rc = read_entries(&c, v, NISAC_EXP_MAX_PLOTS, "plots", read_plot, e, &e->nplots);
         jleave(&c, saved);
         if (rc) goto out;
     }

@@ -6,11 +6,10 @@
 #include "nisac/experiment.h"
 
 /* Metric table (records.c). */
-typedef enum { MET_SCALAR = 0, MET_PER_USER = 1, MET_PER_TARGET = 2 } metric_shape;
 int nisac__metric_find(const char *name);
-metric_shape nisac__metric_shape(int i);
-int nisac__metric_deterministic(int i);
-int nisac__metric_count(void);
+
+/* The index into each sweep axis of sweep point `point` (last axis fastest). */
+void nisac__point_index(const nisac_experiment *e, int point, int idx[NISAC_EXP_MAX_AXES]);
 
 /* Reads a whole file (at most max bytes); NULL on failure (errno set). */
 char *nisac__slurp(const char *path, size_t max, size_t *len);

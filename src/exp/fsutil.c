@@ -10,6 +10,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+char *nisac__slurp(const char *path, size_t max, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *buf = malloc(max + 1);
+    size_t n = buf ? fread(buf, 1, max, f) : 0;
+    fclose(f);
+    if (buf) buf[n] = 0;
+    if (len) *len = n;
+    return buf;
+}
+
 int nisac__mkdirs(const char *path)
 {
     char buf[1024];

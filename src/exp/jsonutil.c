@@ -100,6 +100,13 @@ int ju64(const jctx *c, json_t *v, const char *key, uint64_t *out)
     return 0;
 }
 
+int jbool(const jctx *c, json_t *v, const char *key, int *out)
+{
+    if (!json_is_boolean(v)) return jerr(c, key, "expected true or false, got %s", jtype(v));
+    *out = json_is_true(v);
+    return 0;
+}
+
 int jchoice(const jctx *c, json_t *v, const char *key, const char *const *names, int n, int *out)
 {
     char list[160] = "";
@@ -229,25 +236,6 @@ void jparam_set(nisac_noma_params *p, int i, double v)
     else if (!strcmp(n, "decoders")) p->decoders = (nisac_decoders)(int)v;
 }
 
-double jparam_get(const nisac_noma_params *p, int i)
-{
-    const char *n = jparams[i].name;
-    if (!strcmp(n, "N")) return p->N;
-    if (!strcmp(n, "K")) return p->K;
-    if (!strcmp(n, "sigma2")) return p->sigma2;
-    if (!strcmp(n, "Ps")) return p->Ps;
-    if (!strcmp(n, "Pdiff")) return p->Pdiff;
-    if (!strcmp(n, "xi")) return p->xi;
-    if (!strcmp(n, "P_total")) return p->P_total;
-    if (!strcmp(n, "gamma_db")) return nisac_db(p->gamma);
-    if (!strcmp(n, "eps")) return p->eps;
-    if (!strcmp(n, "d_lambda")) return p->d_lambda;
-    if (!strcmp(n, "rho_c")) return p->rho_c;
-    if (!strcmp(n, "rho_s")) return p->rho_s;
-    if (!strcmp(n, "decoders")) return (double)p->decoders;
-    return NAN;
-}
-
 void jparam_format(int i, double v, char *buf, size_t len)
 {
     const jparam *p = &jparams[i];
@@ -279,11 +267,7 @@ int jread_param(jctx *c, const char *key, json_t *v, nisac_noma_params *p)
         p->M = (int)json_array_size(v);
         return 0;
     }
-    if (!strcmp(key, "sic_power_order")) {
-        if (!json_is_boolean(v)) return jerr(c, key, "expected true or false, got %s", jtype(v));
-        p->sic_power_order = json_is_true(v);
-        return 0;
-    }
+    if (!strcmp(key, "sic_power_order")) return jbool(c, v, key, &p->sic_power_order);
     int i = jparam_find(key);
     if (i < 0) return 1;
     double d;

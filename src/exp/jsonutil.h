@@ -33,6 +33,7 @@ const char *jtype(const json_t *v);
 int jnum(const jctx *c, json_t *v, const char *key, double *out);
 int jint(const jctx *c, json_t *v, const char *key, long lo, long hi, long *out);
 int ju64(const jctx *c, json_t *v, const char *key, uint64_t *out);
+int jbool(const jctx *c, json_t *v, const char *key, int *out);
 int jchoice(const jctx *c, json_t *v, const char *key, const char *const *names, int n, int *out);
 
 /* Reads an "options" object over op. */
@@ -59,6 +60,5 @@ int jparam_find(const char *name);
 /* Reads value v of parameter i (a number, or a choice name) into *out. */
 int jparam_read(const jctx *c, int i, json_t *v, const char *key, double *out);
 void jparam_set(nisac_noma_params *p, int i, double v);
-double jparam_get(const nisac_noma_params *p, int i);
 /* The value as it appears in records ("own", "8", "0.05"). */
 void jparam_format(int i, double v, char *buf, size_t len);

@@ -161,6 +161,9 @@ static long resume_open(const nisac_experiment *e, const char *part, int *fd_out
     }
     free(hdr);
     const int rpu = nisac_experiment_rows_per_unit(e);
+    /* the trial column follows point, the sweep values and the label */
+    int commas = 2;
+    for (int a = 0; a < e->naxes; a++) commas += e->axes[a].nparams;
     long rows = 0, units = 0;
     size_t keep = hl, pos = hl;
     while (pos < len) {
@@ -168,12 +171,12 @@ static long resume_open(const nisac_experiment *e, const char *part, int *fd_out
         if (!nl) break; /* torn last line */
         long pt, tr;
         if (sscanf(text + pos, "%ld,", &pt) != 1) break;
-        /* the trial column follows the sweep values and the label */
-        int commas = 1 + 1; /* point, algo */
-        for (int a = 0; a < e->naxes; a++) commas += e->axes[a].nparams;
         const char *q = text + pos;
-        for (int c = 0; c < commas && q < nl; c++) q = memchr(q, ',', (size_t)(nl - q)) + 1;
-        if (q >= nl || sscanf(q, "%ld,", &tr) != 1) break;
+        for (int c = 0; c < commas && q; c++) {
+            q = memchr(q, ',', (size_t)(nl - q));
+            if (q) q++;
+        }
+        if (!q || q >= nl || sscanf(q, "%ld,", &tr) != 1) break;
         long unit = pt * e->trials + tr;
         if (unit != units) break; /* out of order: not a file this runner wrote */
         pos = (size_t)(nl - text) + 1;
@@ -462,12 +465,10 @@ static int run_mpi(const nisac_experiment *e, int rank, int size, long start, lo
             ready[u - start] = t;
             if (must_wait) break;
         }
-        if (mine < total && !ready[mine - start]) {
+        if (mine < total) {
             char *t = nisac_experiment_unit(e, mine);
             if (!t) MPI_Abort(MPI_COMM_WORLD, 1);
             ready[mine - start] = t;
-            mine += size;
-        } else if (mine < total) {
             mine += size;
         }
         while (k->next < total && ready[k->next - start]) {

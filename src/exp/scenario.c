@@ -4,6 +4,7 @@
 #include "nisac/channel.h"
 #include "nisac/geom.h"
 #include "jsonutil.h"
+#include "exp_internal.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -64,18 +65,6 @@ static int load_channels(jctx *c, json_t *v, nisac_scenario *s)
             s->H[n + k * N] = re + I * im;
         }
     return 0;
-}
-
-char *nisac__slurp(const char *path, size_t max, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *buf = malloc(max + 1);
-    size_t n = buf ? fread(buf, 1, max, f) : 0;
-    fclose(f);
-    if (buf) buf[n] = 0;
-    if (len) *len = n;
-    return buf;
 }
 
 int nisac_scenario_load_json(const char *path, nisac_scenario *s, char *msg, size_t msglen)

@@ -143,6 +143,11 @@ int nisac_summarize(const char *results, const char *out_dir, char *msg, size_t 
     int nl = 0, capl = 8;
     char **labels = malloc(sizeof *labels * (size_t)capl);
     long maxpt = 0;
+    group_t *g = NULL;
+    long ng = 0;
+    char *csv = NULL, *md = NULL;
+    double *x = NULL;
+    if (!labels) goto oom;
     for (long r = 0; r < t.nrows; r++) {
         long pt = atol(t.cell[r * t.ncols]);
         if (pt > maxpt) maxpt = pt;
@@ -150,27 +155,39 @@ int nisac_summarize(const char *results, const char *out_dir, char *msg, size_t 
         int found = 0;
         for (int i = 0; i < nl && !found; i++) found = !strcmp(labels[i], a);
         if (!found) {
-            if (nl == capl) labels = realloc(labels, sizeof *labels * (size_t)(capl *= 2));
+            if (nl == capl) {
+                char **nlab = realloc(labels, sizeof *labels * (size_t)(capl *= 2));
+                if (!nlab) goto oom;
+                labels = nlab;
+            }
             labels[nl++] = (char *)a;
         }
     }
-    long ng = (maxpt + 1) * nl;
-    group_t *g = calloc((size_t)(ng ? ng : 1), sizeof *g);
+    ng = (maxpt + 1) * nl;
+    g = calloc((size_t)(ng ? ng : 1), sizeof *g);
+    if (!g) goto oom;
     for (long r = 0; r < t.nrows; r++) {
         long pt = atol(t.cell[r * t.ncols]);
         int li = 0;
         while (strcmp(labels[li], t.cell[r * t.ncols + t.c_algo])) li++;
         group_t *gr = &g[pt * nl + li];
         if (gr->n == gr->cap) {
+            long *nr = realloc(gr->rows, sizeof *gr->rows * (size_t)(gr->cap ? 2 * gr->cap : 16));
+            if (!nr) goto oom;
+            gr->rows = nr;
             gr->cap = gr->cap ? 2 * gr->cap : 16;
-            gr->rows = realloc(gr->rows, sizeof *gr->rows * (size_t)gr->cap);
         }
         if (!gr->n) gr->first = r;
         gr->rows[gr->n++] = r;
     }
-    char *csv = NULL, *md = NULL;
     size_t csvl = 0, mdl = 0;
     FILE *fc = open_memstream(&csv, &csvl), *fm = open_memstream(&md, &mdl);
+    x = malloc(sizeof *x * (size_t)(t.nrows ? t.nrows : 1));
+    if (!fc || !fm || !x) {
+        if (fc) fclose(fc);
+        if (fm) fclose(fm);
+        goto oom;
+    }
     fprintf(fc, "%s# summary of %s: per point and algorithm, mean, sd and 95%% Student-t CI half-width\n",
             t.header, results);
     for (int c = 0; c < t.c_algo; c++) fprintf(fc, "%s,", t.cols[c]);
@@ -187,7 +204,6 @@ int nisac_summarize(const char *results, const char *out_dir, char *msg, size_t 
     fprintf(fm, "\n|");
     for (int c = 0; c < (t.c_algo - 1) + 3 + (t.ncols - t.c_first_metric); c++) fprintf(fm, "---|");
     fputc('\n', fm);
-    double *x = malloc(sizeof *x * (size_t)(t.nrows ? t.nrows : 1));
     for (long gi = 0; gi < ng; gi++) {
         group_t *gr = &g[gi];
         if (!gr->n) continue;
@@ -224,7 +240,6 @@ int nisac_summarize(const char *results, const char *out_dir, char *msg, size_t 
         fputc('\n', fc);
         fputc('\n', fm);
     }
-    free(x);
     fclose(fc);
     fclose(fm);
     char dir[1024], pc[1100], pm[1100];
@@ -242,9 +257,15 @@ int nisac_summarize(const char *results, const char *out_dir, char *msg, size_t 
         snprintf(msg, msglen, "%s: cannot write the summary: %s", dir, strerror(errno));
         rc = NISAC_EIO;
     }
+    goto out;
+oom:
+    snprintf(msg, msglen, "%s: out of memory", results);
+    rc = NISAC_ENOMEM;
+out:
+    free(x);
     free(csv);
     free(md);
-    for (long gi = 0; gi < ng; gi++) free(g[gi].rows);
+    for (long gi = 0; g && gi < ng; gi++) free(g[gi].rows);
     free(g);
     free(labels);
     nisac__table_free(&t);

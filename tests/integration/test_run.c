@@ -151,6 +151,7 @@ static void test_mpi_identical(void)
     if (!realpath("tests/lsan-mpi.supp", supp)) supp[0] = 0;
     snprintf(cmd, sizeof cmd,
              "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader "
+             "OMPI_MCA_plm_rsh_agent= " /* one node: no ssh needed (machines without openssh-client) */
              "ASAN_OPTIONS=fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=%s "
              "mpirun -np 3 --oversubscribe -x ASAN_OPTIONS -x LSAN_OPTIONS %s run %s --out %s --quiet",
              supp, bin, path("m.json"), path("m3"));

@@ -24,15 +24,21 @@ static int cmp_dbl(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void push(series_t *s, double x, double y)
+static int push(series_t *s, double x, double y)
 {
     if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 64;
-        s->x = realloc(s->x, sizeof *s->x * (size_t)s->cap);
-        s->y = realloc(s->y, sizeof *s->y * (size_t)s->cap);
+        long cap = s->cap ? 2 * s->cap : 64;
+        double *nx = realloc(s->x, sizeof *s->x * (size_t)cap);
+        if (!nx) return -1;
+        s->x = nx;
+        double *ny = realloc(s->y, sizeof *s->y * (size_t)cap);
+        if (!ny) return -1;
+        s->y = ny;
+        s->cap = cap;
     }
     s->x[s->n] = x;
     s->y[s->n++] = y;
+    return 0;
 }
 
 /* A string for a single-quoted gnuplot literal. */
@@ -80,9 +86,13 @@ static int one_plot(const nisac_experiment *e, const nisac_exp_plot *pl, const n
     int cf[NISAC_EXP_MAX_FILTERS], cs[NISAC_EXP_MAX_SERIES_BY];
     for (int i = 0; i < pl->nfilters; i++) cf[i] = nisac__table_col(t, pl->filter_col[i]);
     for (int i = 0; i < pl->nseries_by; i++) cs[i] = nisac__table_col(t, pl->series_by[i]);
-    int ns = 0, caps = 8;
+    int ns = 0, caps = 8, rc = 0;
     series_t *s = calloc((size_t)caps, sizeof *s);
-    for (long r = 0; r < t->nrows; r++) {
+    if (!s) {
+        snprintf(msg, msglen, "plot '%s': out of memory", pl->file);
+        return NISAC_ENOMEM;
+    }
+    for (long r = 0; r < t->nrows && !rc; r++) {
         char **row = t->cell + r * t->ncols;
         int keep = 1;
         for (int i = 0; i < pl->nfilters && keep; i++) keep = cf[i] >= 0 && !strcmp(row[cf[i]], pl->filter_val[i]);
@@ -98,14 +108,23 @@ static int one_plot(const nisac_experiment *e, const nisac_exp_plot *pl, const n
         while (k < ns && strcmp(s[k].key, key)) k++;
         if (k == ns) {
             if (ns == caps) {
-                s = realloc(s, sizeof *s * (size_t)(caps *= 2));
+                series_t *n2 = realloc(s, sizeof *s * (size_t)(caps * 2));
+                if (!n2) {
+                    rc = NISAC_ENOMEM;
+                    break;
+                }
+                s = n2;
+                caps *= 2;
                 memset(s + ns, 0, sizeof *s * (size_t)(caps - ns));
             }
             snprintf(s[ns++].key, sizeof s[0].key, "%s", key);
         }
-        push(&s[k], cx >= 0 ? nisac__cell_num(row[cx]) : NAN, nisac__cell_num(row[cy]));
+        if (push(&s[k], cx >= 0 ? nisac__cell_num(row[cx]) : NAN, nisac__cell_num(row[cy]))) rc = NISAC_ENOMEM;
     }
-    int rc = 0;
+    if (rc) {
+        snprintf(msg, msglen, "plot '%s': out of memory", pl->file);
+        goto out;
+    }
     if (ns == 0) {
         snprintf(msg, msglen, "plot '%s': no record matches its 'where'", pl->file);
         rc = NISAC_EINVAL;
@@ -130,6 +149,12 @@ static int one_plot(const nisac_experiment *e, const nisac_exp_plot *pl, const n
         if (pl->kind == NISAC_PLOT_LINE) {
             /* distinct x values in increasing order, stats of y at each */
             double *xs = malloc(sizeof *xs * (size_t)s[k].n), *ys = malloc(sizeof *ys * (size_t)s[k].n);
+            if (!xs || !ys) {
+                free(xs);
+                free(ys);
+                rc = NISAC_ENOMEM;
+                break;
+            }
             memcpy(xs, s[k].x, sizeof *xs * (size_t)s[k].n);
             qsort(xs, (size_t)s[k].n, sizeof *xs, cmp_dbl);
             for (long i = 0; i < s[k].n; i++) {
@@ -148,6 +173,10 @@ static int one_plot(const nisac_experiment *e, const nisac_exp_plot *pl, const n
             free(ys);
         } else if (pl->kind == NISAC_PLOT_CDF) {
             double *ys = malloc(sizeof *ys * (size_t)s[k].n);
+            if (!ys) {
+                rc = NISAC_ENOMEM;
+                break;
+            }
             long m = 0;
             for (long i = 0; i < s[k].n; i++)
                 if (isfinite(s[k].y[i])) ys[m++] = s[k].y[i];
@@ -158,6 +187,10 @@ static int one_plot(const nisac_experiment *e, const nisac_exp_plot *pl, const n
             int nb = pl->bins;
             double w = hi > lo ? (hi - lo) / nb : 1;
             long *cnt = calloc((size_t)nb, sizeof *cnt), m = 0;
+            if (!cnt) {
+                rc = NISAC_ENOMEM;
+                break;
+            }
             for (long i = 0; i < s[k].n; i++) {
                 if (!isfinite(s[k].y[i])) continue;
                 int b = (int)((s[k].y[i] - lo) / w);
@@ -173,6 +206,13 @@ static int one_plot(const nisac_experiment *e, const nisac_exp_plot *pl, const n
         fprintf(fd, "\n\n");
     }
     fclose(fd);
+    if (rc) {
+        fclose(fg);
+        free(dat);
+        free(gp);
+        snprintf(msg, msglen, "plot '%s': out of memory", pl->file);
+        goto out;
+    }
     /* the script: PNG, then PDF, each to a temporary name */
     fprintf(fg, "# %s: plot '%s' of %s; regenerate with 'nisac plot %s'\n", e->name, pl->file,
             e->path[0] ? e->path : "(config)", e->path[0] ? e->path : "CONFIG");

@@ -27,7 +27,8 @@ enum nisac_err {
     NISAC_ENOTFOUND = -4,/* unknown name (algorithm, option) */
     NISAC_EIO = -5,      /* file could not be read or written */
     NISAC_EPARSE = -6,   /* malformed input file */
-    NISAC_EUNSUPPORTED = -7 /* valid request this build cannot serve */
+    NISAC_EUNSUPPORTED = -7, /* valid request this build cannot serve */
+    NISAC_EINTERRUPTED = -8  /* stopped on request (cancellation); can be resumed */
 };
 
 /* Outcome of an optimisation, kept apart from programming errors. */
@@ -41,8 +42,10 @@ typedef enum nisac_solve_status {
     NISAC_STATUS_ITERATION_LIMIT, /* iteration limit reached */
     NISAC_STATUS_NUMERICAL,       /* numerical failure in the solver */
     NISAC_STATUS_NOT_RUN,         /* nothing was solved */
-    NISAC_STATUS_ROUNDING_FAILED  /* relaxation solved, but no feasible rank-one
+    NISAC_STATUS_ROUNDING_FAILED, /* relaxation solved, but no feasible rank-one
                                      design was recovered from it */
+    NISAC_STATUS_ERROR            /* the algorithm stopped on an error (allocation,
+                                     LAPACK, invalid options): see the report's note */
 } nisac_solve_status;
 
 /* Human-readable name of an error code ("invalid argument", ...). */

@@ -15,6 +15,12 @@
 #define NISAC_DEF_D_LAMBDA 0.5     /* antenna spacing d/lambda: half wavelength */
 #define NISAC_DEF_RHO 1.0          /* objective weights rho_c = rho_s = 1 make (12a) the printed sum */
 
+/* Sanity bounds of the noma-isac parameter ranges (not array sizes:
+ * every size is allocated for the instance at hand). */
+#define NISAC_NOMA_MAX_N 4096      /* antennas */
+#define NISAC_NOMA_MAX_K 100000    /* users */
+#define NISAC_NOMA_MAX_M 4096      /* targets */
+
 /* --- algorithms --- */
 #define NISAC_DEF_MU 0.02          /* bisection tolerance on t (linear SINR), Section V */
 #define NISAC_DEF_RANK_TOL 1e-6    /* lambda2/lambda1 below which W_k counts as rank one:

@@ -1,7 +1,10 @@
-/* Experiments: a JSON config (schema in docs/experiments.md) describing a
- * sweep of scenarios, the algorithms to compare, trials per point, the
- * metrics to record and the plots to draw; the runner that computes the
- * per-trial records; summaries and plots of the records.
+/* Experiments: a JSON config (schema in docs/experiments.md) naming a
+ * system, a sweep of its parameters, the algorithms to compare, trials
+ * per point, the metrics to record and the plots to draw; the runner that
+ * computes the per-trial records; summaries and plots of the records.
+ *
+ * Everything here is generic over systems: parameters, metrics and their
+ * shapes come from the system's tables (include/nisac/system.h).
  *
  * Records are a pure function of the config: every random draw comes
  * from a stream keyed by (seed, point, trial, purpose), so the results
@@ -13,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "nisac/algo.h"
+#include "nisac/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,33 +26,38 @@ extern "C" {
 #define NISAC_EXP_MAX_AXIS_PARAMS 4
 #define NISAC_EXP_MAX_VALUES 4096
 #define NISAC_EXP_MAX_ALGOS 16
+#define NISAC_EXP_MAX_OVERRIDES 8
 #define NISAC_EXP_MAX_METRICS 32
 #define NISAC_EXP_MAX_PLOTS 16
 #define NISAC_EXP_MAX_SERIES_BY 4
 #define NISAC_EXP_MAX_FILTERS 4
+/* "vectors": "auto" keeps per-user/per-target metrics as columns
+ * NAME_1..NAME_n of results.csv up to this width, and writes them to
+ * vectors.csv (long format) beyond it. */
+#define NISAC_EXP_WIDE_MAX 32
 
 /* A sweep axis: one parameter, or several swept together (zip). */
 typedef struct nisac_exp_axis {
     int nparams;
-    int param[NISAC_EXP_MAX_AXIS_PARAMS]; /* indices into the parameter table */
+    int param[NISAC_EXP_MAX_AXIS_PARAMS]; /* indices into the system's parameter table */
     int nvalues;
-    double *values;                       /* nvalues x nparams, row-major */
+    double *values;                       /* nvalues x nparams, row-major, config units */
 } nisac_exp_axis;
 
 typedef struct nisac_exp_algo {
     char label[48];
     const nisac_algo *algo;
-    nisac_opts opts;
+    nisac_params *opts;                   /* the entry's options (the algorithm's table) */
     int noverride;
-    int override_param[8];
-    double override_value[8];
-    int gamma_from;   /* index of an earlier entry whose achieved min SINR becomes this
-                         entry's SINR target, or -1 */
+    int override_param[NISAC_EXP_MAX_OVERRIDES];
+    double override_value[NISAC_EXP_MAX_OVERRIDES]; /* config units */
+    int from_entry;   /* "PARAM_from": index of an earlier entry, or -1 */
+    int from_param;   /* the parameter it sets */
+    int from_metric;  /* the metric of the earlier entry's design that gives its value */
 } nisac_exp_algo;
 
-typedef enum { NISAC_EVAL_ESTIMATE = 0, NISAC_EVAL_ERROR_BALL = 1, NISAC_EVAL_ERROR_SPHERE = 2 } nisac_eval_mode;
-
 typedef enum { NISAC_PLOT_LINE = 0, NISAC_PLOT_CDF = 1, NISAC_PLOT_PDF = 2 } nisac_plot_kind;
+typedef enum { NISAC_VECTORS_WIDE = 0, NISAC_VECTORS_LONG = 1 } nisac_vectors_layout;
 
 typedef struct nisac_exp_plot {
     char file[64];           /* file stem: FILE.png and FILE.pdf in the output folder */
@@ -73,7 +82,10 @@ typedef struct nisac_exp_plot {
 typedef struct nisac_experiment {
     char name[64];
     char path[512];                 /* the config file */
-    nisac_noma_params base;         /* scenario before the sweep */
+    const nisac_catalog *cat;       /* where its system and algorithms were found */
+    const nisac_system *sys;        /* "system" (default noma-isac) */
+    nisac_params *base;             /* scenario before the sweep */
+    int channel_model;              /* index into sys->channel_models */
     int common_channels;            /* 1: the channel of trial t is the same at every point */
     int naxes;
     nisac_exp_axis axes[NISAC_EXP_MAX_AXES];
@@ -82,67 +94,104 @@ typedef struct nisac_experiment {
     nisac_exp_algo algos[NISAC_EXP_MAX_ALGOS];
     int trials;
     uint64_t seed;
-    nisac_eval_mode eval_mode;
-    int draws;                      /* evaluation draws per design (1 for the estimate) */
-    double eval_eps;                /* error radius of the evaluation draws; NaN: the scenario's eps */
+    int eval_mode;                  /* index into sys->eval_modes (0: on the instance) */
+    int draws;                      /* evaluation draws per design (1 for the instance) */
+    double eval_eps;                /* error radius of the evaluation draws; NaN: the scenario's own */
     int nmetrics;
-    int metric[NISAC_EXP_MAX_METRICS];
+    int metric[NISAC_EXP_MAX_METRICS]; /* indices into sys->metrics */
+    nisac_vectors_layout vectors;   /* where vector metrics go */
+    int vectors_auto;               /* "vectors": "auto" (the default) */
+    int dim_max[NISAC_MAX_DIMS];    /* over the sweep: the largest size of each dimension */
     int nplots;
     nisac_exp_plot plots[NISAC_EXP_MAX_PLOTS];
     uint64_t hash;                  /* FNV-1a of the canonical config, plots and description left out */
-    int maxK, maxM;                 /* over the sweep: widths of the per-user/per-target columns */
 } nisac_experiment;
 
-/* Loads and validates a config.  On error returns NISAC_EPARSE, NISAC_EIO
- * or NISAC_EINVAL and writes "FILE:LINE:COL: field 'PATH': what was
+/* Loads and validates a config, looking systems and algorithms up in cat
+ * (NULL: the built-ins).  On error returns NISAC_EPARSE, NISAC_EIO or
+ * NISAC_EINVAL and writes "FILE:LINE:COL: field 'PATH': what was
  * expected" to msg.  Free with nisac_experiment_free. */
-int nisac_experiment_load(const char *path, nisac_experiment **out, char *msg, size_t msglen);
+int nisac_experiment_load(const nisac_catalog *cat, const char *path, nisac_experiment **out, char *msg,
+                          size_t msglen);
 /* The same from a text in memory; name is used in messages. */
-int nisac_experiment_parse(const char *text, size_t len, const char *name, nisac_experiment **out,
-                           char *msg, size_t msglen);
+int nisac_experiment_parse(const nisac_catalog *cat, const char *text, size_t len, const char *name,
+                           nisac_experiment **out, char *msg, size_t msglen);
 void nisac_experiment_free(nisac_experiment *e);
 
 /* Work units: unit = point * trials + trial; each gives nalgos * draws rows. */
 long nisac_experiment_units(const nisac_experiment *e);
 int nisac_experiment_rows_per_unit(const nisac_experiment *e);
 
-/* The parameters of sweep point `point`. */
-void nisac_experiment_point_params(const nisac_experiment *e, int point, nisac_noma_params *p);
+/* The parameters of sweep point `point` into p (a set of e->sys). */
+int nisac_experiment_point_params(const nisac_experiment *e, int point, nisac_params *p);
 
-/* Writes the header (comment lines and the column line) of a results file. */
+/* Writes the header (comment lines and the column line) of results.csv,
+ * and of vectors.csv. */
 void nisac_experiment_write_header(const nisac_experiment *e, FILE *f);
-/* Computes one unit and returns its rows as a malloc'ed text (caller
- * frees), NULL on an allocation failure.  Never fails on a solver
- * outcome: a failed design gives rows with its status and NaN metrics. */
+void nisac_experiment_write_vectors_header(const nisac_experiment *e, FILE *f);
+/* Computes one unit: its rows of results.csv and (long layout) of
+ * vectors.csv, as malloc'ed texts the caller frees (*vectors is "" in
+ * the wide layout).  A design that fails with an error gives rows with
+ * status "error" after a comment line "# error: ..." that says why; a
+ * solver outcome is a status, never an error.  Returns NISAC_OK, or
+ * NISAC_ENOMEM. */
+int nisac_experiment_compute(const nisac_experiment *e, long unit, char **rows, char **vectors);
+/* The rows of results.csv alone (NULL on an error). */
 char *nisac_experiment_unit(const nisac_experiment *e, long unit);
 
-/* The column names of the records after the fixed ones
- * (point, sweep parameters, algo, trial, draw, status). */
-int nisac_experiment_columns(const nisac_experiment *e, char names[][48], int max);
-
-/* Names in the sweep-parameter and metric tables (for --help and docs). */
-const char *nisac_exp_param_name(int i);  /* NULL past the end */
-const char *nisac_exp_metric_name(int i); /* NULL past the end */
-const char *nisac_exp_metric_help(int i);
+/* Columns of results.csv after the fixed ones (point, sweep parameters,
+ * algo, trial, draw, status). */
+int nisac_experiment_ncolumns(const nisac_experiment *e);
+/* Name of column i of those into buf; 0, or -1 when i is out of range. */
+int nisac_experiment_column(const nisac_experiment *e, int i, char *buf, size_t len);
+/* Whether name is one of those columns. */
+int nisac_experiment_is_column(const nisac_experiment *e, const char *name);
 
 /* ---- runner ---- */
+typedef struct nisac_run_progress {
+    long total;       /* units of the experiment */
+    long start;       /* units already done when this run started (resume) */
+    long done;        /* units written */
+    double elapsed;   /* seconds since this run started */
+    int workers;      /* worker processes or MPI ranks */
+    int mpi;          /* 1: MPI ranks */
+    int final;        /* 1: the last call of the run */
+} nisac_run_progress;
+
 typedef struct nisac_run_opts {
     const char *out_dir;  /* results folder (created if missing) */
-    int workers;          /* worker processes (>= 1) */
+    int workers;          /* worker processes (>= 1; ignored under MPI with several ranks) */
     int resume;           /* continue an interrupted run */
     int force;            /* overwrite finished or partial results */
-    int quiet;            /* no progress output */
     int batch;            /* units per flush+fsync (also synced every second) */
+    /* Called by the writing process after every unit written (and at the
+     * start and the end); may be NULL. */
+    void (*progress)(const nisac_run_progress *p, void *user);
+    /* Polled between units; non-zero stops the run at the next unit
+     * boundary (the file can then be resumed).  May be NULL. */
+    int (*cancelled)(void *user);
+    void *user;
 } nisac_run_opts;
 
-/* Runs the experiment into OUT/results.csv (written as
- * OUT/results.csv.partial until complete, then renamed).  Returns 0 when
- * complete, 3 when interrupted (the partial file can be resumed), 2 on
- * bad input (msg says what), 1 on another error. */
-int nisac_experiment_run(const nisac_experiment *e, const nisac_run_opts *o, char *msg, size_t msglen);
+typedef struct nisac_run_result {
+    long total, start, done;
+    int already_complete; /* the results were complete before this run */
+    int rank;             /* this process's MPI rank (0 without MPI) */
+    char results[1100];   /* OUT/results.csv */
+    char msg[1024];       /* what went wrong */
+} nisac_run_result;
 
-/* Whether this build has MPI, and whether the process runs under mpirun
- * with more than one rank. */
+/* Runs the experiment into OUT/results.csv (and OUT/vectors.csv in the
+ * long layout), written as OUT/NAME.partial until complete, then renamed.
+ * Under MPI (the caller has called MPI_Init and runs several ranks) the
+ * ranks share the units and rank 0 writes.  Returns NISAC_OK when
+ * complete, NISAC_EINTERRUPTED when cancelled (resume with opts.resume),
+ * NISAC_EINVAL on bad input (existing results, a partial file of another
+ * config), NISAC_EIO or NISAC_ENOMEM on another error; res->msg says
+ * what. */
+int nisac_experiment_run(const nisac_experiment *e, const nisac_run_opts *o, nisac_run_result *res);
+
+/* Whether this build has MPI. */
 int nisac_have_mpi(void);
 
 /* ---- summaries and plots ---- */
@@ -151,10 +200,6 @@ int nisac_have_mpi(void);
 int nisac_summarize(const char *results, const char *out_dir, char *msg, size_t msglen);
 /* Draws the config's plots from OUT/results.csv into OUT with gnuplot. */
 int nisac_plot(const nisac_experiment *e, const char *out_dir, char *msg, size_t msglen);
-
-/* Student-t statistics of x[0..n-1] (NaNs skipped): count, mean,
- * standard deviation (n-1), half-width of the 95% confidence interval. */
-void nisac_stats_ci95(const double *x, int n, int *count, double *mean, double *sd, double *half);
 
 #ifdef __cplusplus
 }

@@ -53,6 +53,14 @@ int nisac_chol(int n, double complex *A, int lda);
  * B n x nrhs (overwritten by X).  NISAC_ELAPACK if A is singular. */
 int nisac_csolve(int n, int nrhs, double complex *A, int lda, double complex *B, int ldb);
 
+/* Trust-region subproblem: min over ||x||_2 <= eps of
+ *   f(x) = x^H B x + 2 Re(c^H x) + q,
+ * B Hermitian n x n (ldb, lower triangle read), by eigendecomposition and
+ * the secular equation (hard case included).  Writes the minimiser to x
+ * (may be NULL) and the minimum to *fmin. */
+int nisac_trs_min(int n, const double complex *B, int ldb, const double complex *c, double q,
+                  double eps, double complex *x, double *fmin);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,20 +1,23 @@
-/* NOMA-ISAC system of paper 000 and its metrics (docs/models/noma_isac.md).
+/* The NOMA-ISAC system of paper 000 (docs/models/noma_isac.md): its
+ * typed parameters, instances and model, and the system `noma-isac`.
  *
- * This module is the judge of every design: it recomputes SINRs, sensing
- * powers, cross-correlation and constraint violations from the
- * beamformers and the channel it is given, never from solver output. */
+ * This module is the judge of every noma-isac design: it recomputes
+ * SINRs, sensing powers, cross-correlation and constraint violations from
+ * the beamformers and the channel it is given, never from solver output.
+ * Sizes are data: K users and M targets are limited by memory alone. */
 #ifndef NISAC_NOMA_ISAC_H
 #define NISAC_NOMA_ISAC_H
 
 #include <complex.h>
 #include "nisac/core.h"
+#include "nisac/system.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define NISAC_MAX_USERS 32   /* K cap: fixed-size result structs without allocation */
-#define NISAC_MAX_TARGETS 16 /* M cap */
+/* The system: parameter, metric and constraint tables, the judge. */
+extern const nisac_system nisac_system_noma_isac;
 
 /* Which SINR constraints (12b) holds. */
 typedef enum nisac_decoders {
@@ -22,13 +25,14 @@ typedef enum nisac_decoders {
     NISAC_DECODERS_OWN = 1  /* only l = k: each user's own SINR */
 } nisac_decoders;
 
-/* Scenario parameters (units: W, W^2, radians).  Fill with
- * nisac_noma_params_default, then override. */
+/* Typed scenario parameters (units: W, W^2, radians).  Fill with
+ * nisac_noma_params_default, then override.  theta is borrowed: it must
+ * hold M angles for as long as the struct is used (instances copy it). */
 typedef struct nisac_noma_params {
     int N;                  /* BS antennas */
-    int K;                  /* users, <= NISAC_MAX_USERS */
-    int M;                  /* targets, <= NISAC_MAX_TARGETS */
-    double theta[NISAC_MAX_TARGETS]; /* target directions theta_m (rad) */
+    int K;                  /* users */
+    int M;                  /* targets */
+    const double *theta;    /* target directions theta_m (rad), M of them */
     double d_lambda;        /* antenna spacing d/lambda */
     double sigma2;          /* noise variance sigma_n^2 (W) */
     double Ps;              /* sensing threshold P_s (W), (8c)/(12e) */
@@ -45,17 +49,20 @@ typedef struct nisac_noma_params {
 void nisac_noma_params_default(nisac_noma_params *p);
 /* Checks ranges and finiteness; NISAC_EINVAL with a message naming the field. */
 int nisac_noma_params_check(const nisac_noma_params *p);
+/* The typed parameters of a noma-isac parameter set (theta borrowed from ps). */
+void nisac_noma_params_from(const nisac_params *ps, nisac_noma_params *p);
 
 /* A problem instance: parameters plus channels in SIC order.
  * H is N x K (ld N), columns sorted by ||h_k|| ascending (ties keep the
  * caller's order); order[k] is the caller's index of the user at SIC
  * position k.  A is N x M with alpha(theta_m) as columns. */
 typedef struct nisac_noma_instance {
-    nisac_noma_params p;
+    nisac_noma_params p;    /* p.theta points to the instance's own copy */
     double complex *H;
     double complex *A;
-    int order[NISAC_MAX_USERS];
-    double gamma[NISAC_MAX_USERS]; /* per-user targets in SIC order (all = p.gamma) */
+    int *order;             /* K */
+    double *gamma;          /* K per-user targets in SIC order (all = p.gamma) */
+    double *theta;          /* M */
 } nisac_noma_instance;
 
 /* Builds an instance from parameters and the K channel columns of Hin
@@ -64,48 +71,62 @@ typedef struct nisac_noma_instance {
 int nisac_noma_instance_new(const nisac_noma_params *p, const double complex *Hin, int ldh,
                             nisac_noma_instance **out);
 void nisac_noma_instance_free(nisac_noma_instance *inst);
+/* A generic instance over inst (borrowed: inst must outlive it). */
+int nisac_noma_wrap(const nisac_noma_instance *inst, nisac_instance **out);
+/* The typed instance of a noma-isac instance (NULL for another system). */
+const nisac_noma_instance *nisac_noma_instance_of(const nisac_instance *inst);
 
-/* Constraint families, as bits of a mask saying which are imposed. */
+/* Constraint families, as bits of a mask saying which are imposed; bit i
+ * is entry i of the system's constraint table. */
 enum {
     NISAC_C_SINR = 1 << 0,   /* (12b) SINR_l^k >= gamma_k */
     NISAC_C_SENSE = 1 << 1,  /* (12e) P(theta_m) >= Ps */
     NISAC_C_DIFF = 1 << 2,   /* (12f) |P(theta_p) - P(theta_m)| <= Pdiff */
     NISAC_C_XCORR = 1 << 3,  /* (12g) Cbar <= xi */
     NISAC_C_BUDGET = 1 << 4, /* (8b) sum ||w_k||^2 + sum P(theta_m) <= P_total */
-    NISAC_C_SICORDER = 1 << 5 /* (3) power order at every user */
+    NISAC_C_SICORDER = 1 << 5, /* (3) power order at every user */
+    NISAC_C_ROBUST = 1 << 6  /* (21)-(22) worst-case SINR over ||dh|| <= eps */
 };
 /* Constraints of power minimisation (13) and of the max-min problem (8). */
 #define NISAC_C_POWERMIN (NISAC_C_SINR | NISAC_C_SENSE | NISAC_C_DIFF | NISAC_C_XCORR)
 #define NISAC_C_MAXMIN (NISAC_C_BUDGET | NISAC_C_SENSE | NISAC_C_DIFF | NISAC_C_XCORR)
 
+/* Design schemes (nisac_design_t.scheme) of noma-isac. */
+enum { NISAC_NOMA_SCHEME_NOMA = 0, NISAC_NOMA_SCHEME_OMA = 1 };
+
 /* Everything the model says about a set of beamformers.  Violations are
  * relative and >= 0 (0 = satisfied); see docs/models/noma_isac.md for
- * each normalisation. */
+ * each normalisation.  Initialise with NISAC_NOMA_EVAL_INIT; the
+ * evaluation functions size the arrays; release with
+ * nisac_noma_eval_release. */
 typedef struct nisac_noma_eval {
-    int K, M;
-    double sinr[NISAC_MAX_USERS][NISAC_MAX_USERS]; /* sinr[k][l] = SINR_l^k (4)/(17), l >= k */
-    double user_sinr[NISAC_MAX_USERS]; /* min over the decoders l of message k (per `decoders`) */
-    double min_sinr;                   /* min_k user_sinr[k]: the objective of (8a) */
-    double beam_power[NISAC_MAX_USERS];/* ||w_k||^2 */
-    double sense_power[NISAC_MAX_TARGETS]; /* P(theta_m) of (5) */
-    double comm_power;                 /* sum_k ||w_k||^2 (radiated power) */
-    double sense_sum;                  /* sum_m P(theta_m) */
-    double total_power;                /* comm_power + sense_sum, the printed (8b)/(12a) sum */
-    double objective;                  /* rho_c comm_power + rho_s sense_sum, (12a) */
-    double xcorr;                      /* Cbar of (7) (0 when M < 2) */
-    double rate[NISAC_MAX_USERS];      /* bits/s/Hz: log2(1+SINR) (NOMA), (1/K) log2(1+SINR) (OMA) */
+    int K, M, capK, capM;
+    double *sinr;        /* K x K: sinr[k*K + l] = SINR_l^k (4)/(17), l >= k; NaN otherwise */
+    double *user_sinr;   /* K: min over the decoders l of message k (per `decoders`) */
+    double min_sinr;     /* min_k user_sinr[k]: the objective of (8a) */
+    double *beam_power;  /* K: ||w_k||^2 */
+    double *sense_power; /* M: P(theta_m) of (5) */
+    double comm_power;   /* sum_k ||w_k||^2 (radiated power) */
+    double sense_sum;    /* sum_m P(theta_m) */
+    double total_power;  /* comm_power + sense_sum, the printed (8b)/(12a) sum */
+    double objective;    /* rho_c comm_power + rho_s sense_sum, (12a) */
+    double xcorr;        /* Cbar of (7) (0 when M < 2) */
+    double *rate;        /* K: bits/s/Hz: log2(1+SINR) (NOMA), (1/K) log2(1+SINR) (OMA) */
     double min_rate;
     double viol_sinr, viol_sense, viol_diff, viol_xcorr, viol_budget, viol_sicorder;
-    double max_viol;                   /* max over the imposed families */
-    int oma;                           /* 1: evaluated as OMA-ISAC (nisac_oma_evaluate) */
+    double max_viol;     /* max over the imposed families */
+    int oma;             /* 1: evaluated as OMA-ISAC (nisac_oma_evaluate) */
 } nisac_noma_eval;
+#define NISAC_NOMA_EVAL_INIT {0, 0, 0, 0, NULL, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+void nisac_noma_eval_release(nisac_noma_eval *ev);
+#define NISAC_NOMA_SINR(ev, k, l) ((ev)->sinr[(size_t)(k) * (size_t)(ev)->K + (size_t)(l)])
 
 /* Evaluates beamformers W (N x K, ldw, columns in SIC order) on the
  * instance's channel, or on the channel H + dH when dH (N x K, ld N) is
  * not NULL, using the SINR (17) of imperfect SIC: residual interference
  * sum_{i<k} |dh_l^H w_i|^2 from messages already cancelled with the
  * estimate.  `imposed` is a mask of NISAC_C_* families counted in
- * max_viol.  Returns NISAC_OK or NISAC_EINVAL. */
+ * max_viol.  Returns NISAC_OK, NISAC_EINVAL or NISAC_ENOMEM. */
 int nisac_noma_evaluate(const nisac_noma_instance *inst, const double complex *W, int ldw,
                         const double complex *dH, unsigned imposed, nisac_noma_eval *ev);
 
@@ -124,23 +145,11 @@ int nisac_oma_evaluate(const nisac_noma_instance *inst, const double complex *W,
  * independently of any solver: bisection on gamma, each step a
  * trust-region subproblem (nisac_trs_min) deciding whether
  * min_{||dh||<=eps} nu_kl(dh; gamma) >= 0, nu_kl as in (20).
- * wsinr[k][l] for l >= k (only l = k with decoders=own); rel_tol is the
- * relative accuracy of the bisection. */
+ * wsinr (K x K, wsinr[k*K + l]) for l >= k (only l = k with
+ * decoders=own), NaN elsewhere; rel_tol is the relative accuracy of the
+ * bisection. */
 int nisac_noma_worst_sinr(const nisac_noma_instance *inst, const double complex *W, int ldw,
-                          double eps, double rel_tol,
-                          double wsinr[NISAC_MAX_USERS][NISAC_MAX_USERS]);
-
-/* Trust-region subproblem: min over ||x||_2 <= eps of
- *   f(x) = x^H B x + 2 Re(c^H x) + q,
- * B Hermitian n x n (ldb, lower triangle read), by eigendecomposition and
- * the secular equation (hard case included).  Writes the minimiser to x
- * (may be NULL) and the minimum to *fmin. */
-int nisac_trs_min(int n, const double complex *B, int ldb, const double complex *c, double q,
-                  double eps, double complex *x, double *fmin);
-
-/* dB helpers. */
-double nisac_db(double x);
-double nisac_undb(double db);
+                          double eps, double rel_tol, double *wsinr);
 
 #ifdef __cplusplus
 }

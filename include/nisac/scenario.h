@@ -1,5 +1,6 @@
-/* A single-instance scenario: system parameters, channel source,
- * algorithm and options, loadable from JSON (schema in docs/cli.md). */
+/* A single-instance scenario: a system, its parameters, the channel
+ * source (a drawn stream or explicit data), an algorithm and its
+ * options, loadable from JSON (schema in docs/cli.md). */
 #ifndef NISAC_SCENARIO_H
 #define NISAC_SCENARIO_H
 
@@ -11,28 +12,35 @@ extern "C" {
 #endif
 
 typedef struct nisac_scenario {
-    nisac_noma_params p;
+    const nisac_catalog *cat;
+    const nisac_system *sys;
+    nisac_params *p;        /* the system's parameters */
+    const nisac_algo *algo;
+    nisac_params *opts;     /* the algorithm's options */
     uint64_t seed;          /* channel stream seed */
     uint64_t trial;         /* channel stream trial index */
-    double complex *H;      /* explicit channels N x K (caller's user order), or NULL */
-    int H_N, H_K;           /* their shape */
-    char algo[64];
-    nisac_opts opts;
+    uint64_t algo_seed;     /* the algorithm's random stream (Gaussian randomisation) */
+    int channel_model;      /* index into sys->channel_models */
+    nisac_inputs in;        /* explicit inputs, one slot per sys->inputs entry (NULL: drawn) */
 } nisac_scenario;
 
-/* Paper 000's default scenario and algorithm sdr-maxmin. */
-void nisac_scenario_default(nisac_scenario *s);
-/* Frees the explicit channels, if any. */
+/* The defaults of system `system` (NULL: the default system) and its
+ * default algorithm; cat NULL means the built-ins.  Free with
+ * nisac_scenario_clear.  NISAC_ENOTFOUND for an unknown system. */
+int nisac_scenario_init(nisac_scenario *s, const nisac_catalog *cat, const char *system);
 void nisac_scenario_clear(nisac_scenario *s);
+/* Selects the algorithm (its options back to their defaults). */
+int nisac_scenario_set_algo(nisac_scenario *s, const char *name);
 
-/* Reads a JSON scenario over s (fields absent keep their values).  On
- * error returns NISAC_EPARSE/NISAC_EIO/NISAC_EINVAL and a message
- * "FILE:LINE:COL: field 'NAME': what was expected" in msg. */
+/* Reads a JSON scenario over s (fields absent keep their values; a
+ * "system" field different from s's system starts from that system's
+ * defaults).  On error returns NISAC_EPARSE/NISAC_EIO/NISAC_EINVAL and a
+ * message "FILE:LINE:COL: field 'NAME': what was expected" in msg. */
 int nisac_scenario_load_json(const char *path, nisac_scenario *s, char *msg, size_t msglen);
 
-/* The K channel vectors (N x K, ld N): the explicit ones, or Rayleigh
- * CN(0, I) draws from stream (seed, 0, trial, NISAC_PURPOSE_CHANNEL). */
-int nisac_scenario_channels(const nisac_scenario *s, double complex *H);
+/* The instance: explicit inputs, or channels drawn from the stream
+ * (seed, 0, trial, purpose). */
+int nisac_scenario_instance(const nisac_scenario *s, nisac_instance **out);
 
 #ifdef __cplusplus
 }

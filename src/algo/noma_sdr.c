@@ -9,6 +9,92 @@
 #include <stdlib.h>
 #include <string.h>
 
+void noma_opts_from(const nisac_params *o, uint64_t seed, noma_opts *out)
+{
+    memset(out, 0, sizeof *out);
+    out->mu = NISAC_DEF_MU;
+    out->method = NISAC_MAXMIN_PRINTED;
+    out->nrand = NISAC_DEF_NRAND;
+    out->rank_tol = NISAC_DEF_RANK_TOL;
+    out->feas_tol = NISAC_DEF_FEAS_TOL;
+    out->oma_basis = NISAC_OMA_RATE;
+    out->problem = NISAC_PROBLEM_POWERMIN;
+    nisac_conic_opts_default(&out->sdp);
+    out->seed = seed;
+    if (!o) return;
+    double x;
+    if (!isnan(x = nisac_params_get(o, "mu"))) out->mu = x;
+    if (!isnan(x = nisac_params_get(o, "method"))) out->method = (nisac_maxmin_method)(int)x;
+    if (!isnan(x = nisac_params_get(o, "nrand"))) out->nrand = (int)x;
+    if (!isnan(x = nisac_params_get(o, "rank_tol"))) out->rank_tol = x;
+    if (!isnan(x = nisac_params_get(o, "feas_tol"))) out->feas_tol = x;
+    if (!isnan(x = nisac_params_get(o, "oma_basis"))) out->oma_basis = (nisac_oma_basis)(int)x;
+    if (!isnan(x = nisac_params_get(o, "problem"))) out->problem = (nisac_problem)(int)x;
+    if (!isnan(x = nisac_params_get(o, "sdp_tol"))) out->sdp.tol = x;
+    if (!isnan(x = nisac_params_get(o, "sdp_maxiter"))) out->sdp.maxiter = (int)x;
+}
+
+noma_out *noma_out_new(int N, int K)
+{
+    if (N < 1 || K < 1) return NULL;
+    noma_out *o = calloc(1, sizeof *o);
+    if (!o) return NULL;
+    o->N = N;
+    o->K = K;
+    o->W = nisac_calloc((size_t)N * K, sizeof(double complex));
+    o->rank_ratio = nisac_calloc((size_t)K, sizeof(double));
+    if (!o->W || !o->rank_ratio) {
+        noma_out_free(o);
+        return NULL;
+    }
+    o->status = NISAC_STATUS_NOT_RUN;
+    return o;
+}
+
+void noma_out_free(noma_out *o)
+{
+    if (!o) return;
+    free(o->W);
+    free(o->rank_ratio);
+    free(o);
+}
+
+int noma_typed(const nisac_instance *inst, const nisac_noma_instance **out)
+{
+    *out = nisac_noma_instance_of(inst);
+    if (!*out) return NISAC_FAIL(NISAC_EINVAL, "a noma-isac algorithm was given an instance of another system");
+    return NISAC_OK;
+}
+
+int noma_finish(const noma_out *o, double bound, const char *objective_metric, nisac_design_t *d, nisac_report *r)
+{
+    nisac_block *W = nisac_design_block(d, "W"), *sg = nisac_design_block(d, "slot_gamma");
+    if (!W || !sg || W->rows != o->N || W->cols != o->K)
+        return NISAC_FAIL(NISAC_EINVAL, "design: blocks do not match the instance");
+    memcpy(W->z, o->W, sizeof(double complex) * (size_t)o->N * o->K);
+    sg->x[0] = o->slot_gamma;
+    d->imposed = o->imposed;
+    d->scheme = o->oma ? NISAC_NOMA_SCHEME_OMA : NISAC_NOMA_SCHEME_NOMA;
+    r->status = o->status;
+    snprintf(r->note, sizeof r->note, "%s", o->note);
+    r->solves = o->solves;
+    r->iterations = o->iterations;
+    r->bound = bound;
+    r->gap = o->solves ? o->sdp_gap : NAN;
+    r->pinf = o->solves ? o->sdp_pinf : NAN;
+    r->objective_metric = objective_metric;
+    int rc = NISAC_OK;
+    if (o->t > 0) rc |= nisac_report_set1(r, "t", o->t);
+    rc |= nisac_report_set1(r, "sdp_obj", o->sdp_obj);
+    rc |= nisac_report_set(r, "rank_ratio", o->rank_ratio, o->K);
+    rc |= nisac_report_set1(r, "max_rank_ratio", o->max_rank_ratio);
+    rc |= nisac_report_set1(r, "randomized", o->randomized);
+    rc |= nisac_report_set1(r, "polished", o->polished);
+    rc |= nisac_report_set1(r, "rand_feasible", o->rand_feasible);
+    if (o->oma) rc |= nisac_report_set1(r, "slot_gamma", o->slot_gamma);
+    return rc ? NISAC_FAIL(NISAC_ENOMEM, "report: out of memory") : NISAC_OK;
+}
+
 int noma_prob_init(noma_prob *P, const nisac_noma_instance *inst, int scalar_mode,
                    const double complex *dir, int only_user)
 {
@@ -19,6 +105,8 @@ int noma_prob_init(noma_prob *P, const nisac_noma_instance *inst, int scalar_mod
     P->K = inst->p.K;
     P->scalar_mode = scalar_mode;
     P->dir = dir;
+    P->var = malloc(sizeof(int) * (size_t)P->K);
+    if (!P->var) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
     for (int k = 0; k < P->K; k++) {
         P->var[k] = -1;
         if (only_user >= 0 && k != only_user) continue;
@@ -182,9 +270,7 @@ int noma_add_robust(noma_prob *P, const nisac_noma_instance *inst, double eps)
             int S, lam;
             TRY(S = nisac_conic_add_hblock(P->c, N + 1));
             TRY(lam = nisac_conic_add_nonneg(P->c));
-            /* coefficient of W_i in Phi - sum_{i<k} W_i */
-            double cw[NISAC_MAX_USERS];
-            for (int i = 0; i < K; i++) cw[i] = i == k ? 1.0 / gk : -1.0;
+            /* coefficient of W_i in Phi - sum_{i<k} W_i: 1/gk for i = k, -1 otherwise */
             for (int b = 0; b < N; b++)
                 for (int a = 0; a <= b; a++)
                     for (int part = 0; part < (a == b ? 1 : 2); part++) {
@@ -192,7 +278,8 @@ int noma_add_robust(noma_prob *P, const nisac_noma_instance *inst, double eps)
                         int r;
                         TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_EQ, 0.0));
                         TRY(nisac_conic_hentry(P->c, r, S, a, b, w));
-                        for (int i = 0; i < K; i++) TRY(noma_term_entry(P, r, i, a, b, -w * cw[i]));
+                        for (int i = 0; i < K; i++)
+                            TRY(noma_term_entry(P, r, i, a, b, -w * (i == k ? 1.0 / gk : -1.0)));
                         if (a == b) TRY(nisac_conic_scalar(P->c, r, lam, -1.0));
                     }
             /* last column: S[a][N] = (Phi h)_a = sum_b Phi_ab h_b, Phi = W_k/g - sum_{i>k} W_i */
@@ -244,7 +331,7 @@ int noma_rank_one(int N, int K, const double complex *Wfull, double complex *w, 
 
 /* Builds the problem (relaxation when dir is NULL, powers on directions
  * dir otherwise) and solves it.  The caller frees P->c in every case. */
-static int build_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_build_fn build,
+static int build_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_build_fn build,
                        const void *ctx, int only_user, const double complex *dir, noma_prob *P,
                        nisac_conic_result *res)
 {
@@ -256,7 +343,7 @@ static int build_solve(const nisac_noma_instance *inst, const nisac_opts *o, nom
 
 /* Power re-allocation on fixed directions: the same problem with
  * W_k = p_k d_k d_k^H.  On success writes w_k = sqrt(p_k) d_k. */
-static int realloc_powers(const nisac_noma_instance *inst, const nisac_opts *o, noma_build_fn build,
+static int realloc_powers(const nisac_noma_instance *inst, const noma_opts *o, noma_build_fn build,
                           const void *ctx, int only_user, const double complex *dir,
                           double complex *w, int *solves, int *ok, double *value)
 {
@@ -275,12 +362,13 @@ static int realloc_powers(const nisac_noma_instance *inst, const nisac_opts *o, 
         *value = res.pobj;
     }
     nisac_conic_free(P.c);
+    free(P.var);
     return rc;
 }
 
-int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_build_fn build,
+int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_build_fn build,
                    const void *ctx, unsigned imposed, int only_user, double round_cap,
-                   nisac_design_out *out)
+                   noma_out *out)
 {
     const int N = inst->p.N, K = inst->p.K;
     noma_prob P;
@@ -289,6 +377,7 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_bu
     out->solves++;
     if (rc) {
         nisac_conic_free(P.c);
+        free(P.var);
         return rc;
     }
     out->status = res.status;
@@ -299,6 +388,7 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_bu
         snprintf(out->note, sizeof out->note, "relaxation: %s (CSDP code %d)",
                  nisac_status_name(res.status), res.csdp_code);
         nisac_conic_free(P.c);
+        free(P.var);
         return NISAC_OK;
     }
     double complex *Wfull = nisac_calloc((size_t)N * N * K, sizeof(double complex));
@@ -323,9 +413,11 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_bu
         /* The truncation drops lambda_2 and below, which can leave a
          * constraint short by about rank_tol: only then is rounding needed. */
         if (only_user >= 0) goto done;
-        nisac_noma_eval e0;
-        if ((rc = nisac_noma_evaluate(inst, out->W, N, NULL, imposed, &e0))) goto done;
-        if (e0.max_viol <= 0.1 * o->feas_tol) goto done;
+        nisac_noma_eval e0 = NISAC_NOMA_EVAL_INIT;
+        rc = nisac_noma_evaluate(inst, out->W, N, NULL, imposed, &e0);
+        double mv0 = e0.max_viol;
+        nisac_noma_eval_release(&e0);
+        if (rc || mv0 <= 0.1 * o->feas_tol) goto done;
     }
 
     /* Candidate 0: the principal directions with re-optimised powers.  If
@@ -370,9 +462,12 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_bu
                       val, res.pobj);
         if (!ok) continue;
         if (only_user < 0) { /* one OMA slot is judged by the caller's OMA evaluation */
-            nisac_noma_eval ev2;
-            if ((rc = nisac_noma_evaluate(inst, cand, N, NULL, imposed, &ev2))) goto done;
-            if (ev2.max_viol > o->feas_tol) continue;
+            nisac_noma_eval ev2 = NISAC_NOMA_EVAL_INIT;
+            rc = nisac_noma_evaluate(inst, cand, N, NULL, imposed, &ev2);
+            double mv2 = ev2.max_viol;
+            nisac_noma_eval_release(&ev2);
+            if (rc) goto done;
+            if (mv2 > o->feas_tol) continue;
         }
         if (j == 0 && val <= res.pobj + 1e-6 * (1 + fabs(res.pobj))) {
             memcpy(out->W, cand, sizeof(double complex) * (size_t)N * K);
@@ -406,5 +501,6 @@ done:
     free(z);
     free(ev);
     nisac_conic_free(P.c);
+    free(P.var);
     return rc;
 }

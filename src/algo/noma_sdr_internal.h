@@ -1,8 +1,93 @@
-/* Shared machinery of the NOMA-ISAC SDR algorithms (internal). */
+/* Shared machinery of the noma-isac SDR algorithms (internal to
+ * src/algo; every symbol is nisac__-prefixed through the macros below). */
 #ifndef NISAC_NOMA_SDR_INTERNAL_H
 #define NISAC_NOMA_SDR_INTERNAL_H
 
+#include <stdint.h>
 #include "nisac/algo.h"
+#include "nisac/conic.h"
+#include "nisac/defaults.h"
+#include "nisac/noma_isac.h"
+
+#define noma_prob_init nisac__noma_prob_init
+#define noma_term_quad nisac__noma_term_quad
+#define noma_term_entry nisac__noma_term_entry
+#define noma_build nisac__noma_build
+#define noma_build_spec nisac__noma_build_spec
+#define noma_add_robust nisac__noma_add_robust
+#define noma_rank_one nisac__noma_rank_one
+#define noma_sdr_solve nisac__noma_sdr_solve
+#define noma_out_new nisac__noma_out_new
+#define noma_out_free nisac__noma_out_free
+#define noma_opts_from nisac__noma_opts_from
+#define noma_finish nisac__noma_finish
+#define noma_typed nisac__noma_typed
+
+typedef enum { NISAC_MAXMIN_PRINTED = 0, NISAC_MAXMIN_FAST = 1 } nisac_maxmin_method;
+typedef enum { NISAC_OMA_RATE = 0, NISAC_OMA_SINR = 1 } nisac_oma_basis;
+typedef enum { NISAC_PROBLEM_POWERMIN = 0, NISAC_PROBLEM_MAXMIN = 1 } nisac_problem;
+
+/* Settings of the SDR algorithms, read from an option set by noma_opts_from. */
+typedef struct {
+    double mu;                  /* max-min bisection tolerance on t (linear SINR) */
+    nisac_maxmin_method method; /* sdr-maxmin: Algorithm 1 as printed, or the faster variant */
+    int nrand;                  /* Gaussian randomisation candidates */
+    double rank_tol;            /* lambda2/lambda1 at or below which W_k counts as rank one */
+    double feas_tol;            /* relative violation tolerated when judging a design feasible */
+    uint64_t seed;              /* stream seed for randomisation */
+    nisac_oma_basis oma_basis;  /* oma-sdr: compare on rate (default) or raw slot SINR */
+    nisac_problem problem;      /* oma-sdr: power minimisation or max-min */
+    nisac_conic_opts sdp;       /* CSDP settings */
+} noma_opts;
+
+/* The option entries every SDR algorithm has (nrand, rank_tol, feas_tol,
+ * sdp_tol, sdp_maxiter), for the algorithms' option tables. */
+#define NOMA_SDR_OPTION_ENTRIES                                                                                  \
+    {"nrand", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", NISAC_DEF_NRAND, 0, 100000, 0, NULL, 0, NULL, 0, NULL,      \
+     "Gaussian randomisation candidates"},                                                                       \
+    {"rank_tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", NISAC_DEF_RANK_TOL, 0, INFINITY, 0, NULL, 0, NULL, 0,   \
+     NULL, "lambda2/lambda1 at or below which W_k counts as rank one"},                                          \
+    {"feas_tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", NISAC_DEF_FEAS_TOL, 0, INFINITY, 0, NULL, 0, NULL, 0,   \
+     NULL, "relative violation tolerated when the model re-evaluates the design"},                               \
+    {"sdp_tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", NISAC_DEF_SDP_TOL, 0, 0.5, NISAC_PF_OPEN_LO, NULL, 0,    \
+     NULL, 0, NULL, "CSDP accuracy (axtol = atytol = objtol)"},                                                   \
+    {"sdp_maxiter", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", NISAC_DEF_SDP_MAXITER, 1, 100000, 0, NULL, 0, NULL,   \
+     0, NULL, "CSDP iteration limit"}
+
+/* The settings of an option set (entries absent from its table keep
+ * their defaults) and the algorithm's seed. */
+void noma_opts_from(const nisac_params *o, uint64_t seed, noma_opts *out);
+
+/* The scratch report of the SDR machinery. */
+typedef struct {
+    int N, K;
+    nisac_solve_status status;
+    double t;             /* max-min: last feasible bisection value (linear SINR) */
+    double sdp_obj;       /* relaxation optimum of the last feasible SDP */
+    double sdp_gap;       /* its relative duality gap */
+    double sdp_pinf;      /* its relative primal infeasibility */
+    int solves;           /* SDP/conic solves used */
+    int iterations;       /* outer iterations (bisection steps) */
+    double *rank_ratio;   /* K: lambda2/lambda1 of each W_k (last SDP) */
+    double max_rank_ratio;
+    int randomized;       /* Gaussian randomisation was used */
+    int polished;         /* powers re-optimised on the principal directions */
+    int rand_feasible;    /* candidates that were feasible */
+    unsigned imposed;     /* constraint families the design must meet (NISAC_C_*) */
+    double slot_gamma;    /* oma-sdr power minimisation: the slot SINR target used */
+    int oma;              /* an OMA design */
+    char note[160];       /* what went wrong, when something did */
+    double complex *W;    /* N x K */
+} noma_out;
+
+noma_out *noma_out_new(int N, int K);
+void noma_out_free(noma_out *o);
+/* The typed instance of inst (NISAC_EINVAL when it is not noma-isac). */
+int noma_typed(const nisac_instance *inst, const nisac_noma_instance **out);
+/* Copies the scratch report into the design and the report; bound is
+ * the relaxation bound to report, objective_metric the metric that
+ * measures the design's objective. */
+int noma_finish(const noma_out *o, double bound, const char *objective_metric, nisac_design_t *d, nisac_report *r);
 
 /* How the beamformer covariances enter a conic problem: as Hermitian PSD
  * blocks W_k (the relaxation), or as W_k = p_k d_k d_k^H with fixed
@@ -12,7 +97,7 @@ typedef struct {
     int N, K;
     int scalar_mode;
     const double complex *dir; /* scalar mode: N x K directions */
-    int var[NISAC_MAX_USERS];  /* block or scalar index of W_k */
+    int *var;                  /* K: block or scalar index of W_k (-1: not in this problem) */
 } noma_prob;
 
 /* What to put into the problem. */
@@ -24,6 +109,8 @@ typedef struct {
     int only_user;        /* >= 0: problem over W_u alone (one OMA slot) */
 } noma_spec;
 
+/* Sets up P; on failure P->c and P->var may be set: free both with
+ * nisac_conic_free(P->c) and free(P->var) in every case. */
 int noma_prob_init(noma_prob *P, const nisac_noma_instance *inst, int scalar_mode,
                    const double complex *dir, int only_user);
 /* Re(coef * v^H W_k u) and Re(coef * W_k[a][b]) added to row. */
@@ -47,9 +134,9 @@ int noma_rank_one(int N, int K, const double complex *Wfull, double complex *w, 
 typedef int (*noma_build_fn)(noma_prob *P, const nisac_noma_instance *inst, const void *ctx);
 /* round_cap: when the relaxation optimum exceeds it, no rounding can give
  * a design within it, so randomisation is skipped (INFINITY: never). */
-int noma_sdr_solve(const nisac_noma_instance *inst, const nisac_opts *o, noma_build_fn build,
+int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_build_fn build,
                    const void *ctx, unsigned imposed, int only_user, double round_cap,
-                   nisac_design_out *out);
+                   noma_out *out);
 
 /* Builders for noma_sdr_solve. */
 int noma_build_spec(noma_prob *P, const nisac_noma_instance *inst, const void *spec);

@@ -10,9 +10,10 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static double slot_target(const nisac_noma_instance *inst, const nisac_opts *o)
+static double slot_target(const nisac_noma_instance *inst, const noma_opts *o)
 {
     double g = inst->p.gamma;
     return o->oma_basis == NISAC_OMA_RATE ? pow(1.0 + g, inst->p.K) - 1.0 : g;
@@ -28,16 +29,21 @@ static int status_rank(nisac_solve_status s)
     }
 }
 
-static int oma_design(const nisac_noma_instance *inst, const nisac_opts *o, nisac_design_out *out)
+static int oma_run(const nisac_noma_instance *inst, const noma_opts *o, noma_out *out)
 {
     const int N = inst->p.N, K = inst->p.K;
     int maxmin = o->problem == NISAC_PROBLEM_MAXMIN;
     out->imposed = (maxmin ? NISAC_C_MAXMIN : NISAC_C_POWERMIN);
     out->slot_gamma = maxmin ? 0.0 : slot_target(inst, o);
-    double gam[NISAC_MAX_USERS];
+    out->oma = 1;
+    double *gam = malloc(sizeof(double) * (size_t)K);
+    noma_out *sc = noma_out_new(N, K);
+    if (!sc || !gam) {
+        noma_out_free(sc);
+        free(gam);
+        return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
+    }
     for (int k = 0; k < K; k++) gam[k] = out->slot_gamma;
-    nisac_design_out *sc = nisac_design_out_new(N, K);
-    if (!sc) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
     int rc = NISAC_OK;
     out->status = NISAC_STATUS_OPTIMAL;
     out->max_rank_ratio = 0;
@@ -64,18 +70,39 @@ static int oma_design(const nisac_noma_instance *inst, const nisac_opts *o, nisa
             snprintf(out->note, sizeof out->note, "slot %d: %.120s", u, sc->note);
         }
     }
-    nisac_design_out_free(sc);
+    noma_out_free(sc);
+    free(gam);
     return rc;
 }
 
-static int oma_evaluate(const nisac_noma_instance *inst, const nisac_opts *o, nisac_design_out *out)
+static const char *const problem_names[] = {"powermin", "maxmin"};
+static const char *const basis_names[] = {"rate", "sinr"};
+static const nisac_param_def oma_opts[] = {
+    {"problem", NULL, NISAC_PT_CHOICE, NISAC_PC_NONE, "", NISAC_PROBLEM_POWERMIN, 0, 1, 0, problem_names, 2, NULL,
+     0, NULL, "what each slot solves: power minimisation at its SINR target, or max-SINR within P_total"},
+    {"oma_basis", NULL, NISAC_PT_CHOICE, NISAC_PC_NONE, "", NISAC_OMA_RATE, 0, 1, 0, basis_names, 2, NULL, 0, NULL,
+     "power minimisation: slot target (1+gamma)^K - 1 (rate: same rate as NOMA) or gamma (sinr)"},
+    NOMA_SDR_OPTION_ENTRIES,
+};
+
+static int oma_design(const nisac_instance *gi, const nisac_params *op, uint64_t seed, nisac_design_t *d,
+                      nisac_report *r)
 {
-    int rc = nisac_oma_evaluate(inst, out->W, out->N, out->slot_gamma, out->imposed, &out->eval);
-    out->objective = o->problem == NISAC_PROBLEM_MAXMIN ? out->eval.min_sinr : out->eval.objective;
+    const nisac_noma_instance *inst;
+    int rc = noma_typed(gi, &inst);
+    if (rc) return rc;
+    noma_opts o;
+    noma_opts_from(op, seed, &o);
+    noma_out *out = noma_out_new(inst->p.N, inst->p.K);
+    if (!out) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
+    rc = oma_run(inst, &o, out);
+    int maxmin = o.problem == NISAC_PROBLEM_MAXMIN;
+    if (!rc) rc = noma_finish(out, out->sdp_obj, maxmin ? "min_sinr_db" : "objective", d, r);
+    noma_out_free(out);
     return rc;
 }
 
 const nisac_algo nisac_algo_oma_sdr = {
-    "oma-sdr",
+    "oma-sdr", "noma-isac",
     "OMA-ISAC baseline: one user per 1/K time slot, per-slot SDR (problem=powermin|maxmin)",
-    oma_design, oma_evaluate};
+    oma_opts, (int)(sizeof oma_opts / sizeof oma_opts[0]), oma_design};

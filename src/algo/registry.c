@@ -1,6 +1,7 @@
-/* The algorithm registry and the design driver. */
+/* The catalogue of systems and algorithms, and the design driver. */
 #include "nisac/algo.h"
 #include "nisac/defaults.h"
+#include "nisac/noma_isac.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -12,112 +13,175 @@ extern const nisac_algo nisac_algo_sdr_maxmin;
 extern const nisac_algo nisac_algo_sdr_robust;
 extern const nisac_algo nisac_algo_oma_sdr;
 
-static const nisac_algo *const registry[] = {
+static const nisac_system *const builtin_systems[] = {
+    &nisac_system_noma_isac,
+};
+static const nisac_algo *const builtin_algos[] = {
     &nisac_algo_sdr_powermin,
     &nisac_algo_sdr_maxmin,
     &nisac_algo_sdr_robust,
     &nisac_algo_oma_sdr,
 };
-#define NREG ((int)(sizeof registry / sizeof registry[0]))
 
-const nisac_algo *nisac_algo_find(const char *name)
+struct nisac_catalog {
+    int nsys, capsys;
+    const nisac_system *const *sys;
+    int nalg, capalg;
+    const nisac_algo *const *alg;
+    int owned; /* the arrays are the catalogue's own */
+};
+
+static const nisac_catalog builtin = {
+    (int)(sizeof builtin_systems / sizeof builtin_systems[0]), 0, builtin_systems,
+    (int)(sizeof builtin_algos / sizeof builtin_algos[0]), 0, builtin_algos, 0};
+
+const nisac_catalog *nisac_catalog_builtin(void) { return &builtin; }
+
+nisac_catalog *nisac_catalog_new(void)
 {
-    for (int i = 0; name && i < NREG; i++)
-        if (strcmp(registry[i]->name, name) == 0) return registry[i];
+    nisac_catalog *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->owned = 1;
+    c->capsys = builtin.nsys + 4;
+    c->capalg = builtin.nalg + 8;
+    const nisac_system **s = nisac_calloc((size_t)c->capsys, sizeof *s);
+    const nisac_algo **a = nisac_calloc((size_t)c->capalg, sizeof *a);
+    if (!s || !a) {
+        free(s);
+        free(a);
+        free(c);
+        return NULL;
+    }
+    memcpy(s, builtin.sys, sizeof *s * (size_t)builtin.nsys);
+    memcpy(a, builtin.alg, sizeof *a * (size_t)builtin.nalg);
+    c->sys = s;
+    c->alg = a;
+    c->nsys = builtin.nsys;
+    c->nalg = builtin.nalg;
+    return c;
+}
+
+void nisac_catalog_free(nisac_catalog *c)
+{
+    if (!c || !c->owned) return;
+    free((void *)c->sys);
+    free((void *)c->alg);
+    free(c);
+}
+
+int nisac_catalog_add_system(nisac_catalog *c, const nisac_system *s)
+{
+    if (!c || !c->owned || !s || !s->name) return NISAC_FAIL(NISAC_EINVAL, "catalogue: cannot add to it");
+    if (nisac_system_find(c, s->name)) return NISAC_FAIL(NISAC_EINVAL, "catalogue: system '%s' exists", s->name);
+    if (s->ndims > NISAC_MAX_DIMS || !s->instance_new || !s->design_alloc || !s->evaluate || !s->dim_sizes)
+        return NISAC_FAIL(NISAC_EINVAL, "catalogue: system '%s' lacks a required function", s->name);
+    if (c->nsys == c->capsys) {
+        int cap = 2 * c->capsys;
+        const nisac_system **n = realloc((void *)c->sys, sizeof *n * (size_t)cap);
+        if (!n) return NISAC_FAIL(NISAC_ENOMEM, "catalogue: out of memory");
+        c->sys = n;
+        c->capsys = cap;
+    }
+    ((const nisac_system **)c->sys)[c->nsys++] = s;
+    return NISAC_OK;
+}
+
+int nisac_catalog_add_algo(nisac_catalog *c, const nisac_algo *a)
+{
+    if (!c || !c->owned || !a || !a->name || !a->design) return NISAC_FAIL(NISAC_EINVAL, "catalogue: cannot add to it");
+    const nisac_system *s = nisac_system_find(c, a->system);
+    if (!s) return NISAC_FAIL(NISAC_EINVAL, "catalogue: algorithm '%s' of unknown system '%s'", a->name, a->system);
+    if (nisac_algo_find(c, s, a->name))
+        return NISAC_FAIL(NISAC_EINVAL, "catalogue: algorithm '%s' of '%s' exists", a->name, a->system);
+    if (c->nalg == c->capalg) {
+        int cap = 2 * c->capalg;
+        const nisac_algo **n = realloc((void *)c->alg, sizeof *n * (size_t)cap);
+        if (!n) return NISAC_FAIL(NISAC_ENOMEM, "catalogue: out of memory");
+        c->alg = n;
+        c->capalg = cap;
+    }
+    ((const nisac_algo **)c->alg)[c->nalg++] = a;
+    return NISAC_OK;
+}
+
+int nisac_catalog_nsystems(const nisac_catalog *c) { return (c ? c : &builtin)->nsys; }
+const nisac_system *nisac_catalog_system_at(const nisac_catalog *c, int i)
+{
+    c = c ? c : &builtin;
+    return i >= 0 && i < c->nsys ? c->sys[i] : NULL;
+}
+int nisac_catalog_nalgos(const nisac_catalog *c) { return (c ? c : &builtin)->nalg; }
+const nisac_algo *nisac_catalog_algo_at(const nisac_catalog *c, int i)
+{
+    c = c ? c : &builtin;
+    return i >= 0 && i < c->nalg ? c->alg[i] : NULL;
+}
+
+const nisac_system *nisac_system_find(const nisac_catalog *c, const char *name)
+{
+    c = c ? c : &builtin;
+    for (int i = 0; name && i < c->nsys; i++)
+        if (!strcmp(c->sys[i]->name, name)) return c->sys[i];
     return NULL;
 }
 
-const nisac_algo *const *nisac_algo_list(int *count)
+const nisac_algo *nisac_algo_find(const nisac_catalog *c, const nisac_system *s, const char *name)
 {
-    *count = NREG;
-    return registry;
+    c = c ? c : &builtin;
+    for (int i = 0; name && i < c->nalg; i++)
+        if (!strcmp(c->alg[i]->name, name) && (!s || !strcmp(c->alg[i]->system, s->name))) return c->alg[i];
+    return NULL;
 }
 
-void nisac_opts_default(nisac_opts *o)
+nisac_params *nisac_algo_opts(const nisac_algo *a) { return nisac_params_new(a->opts, a->nopts); }
+
+/* The message of the last error without its "file.c:LINE: " prefix. */
+static const char *last_message(void)
 {
-    memset(o, 0, sizeof *o);
-    o->mu = NISAC_DEF_MU;
-    o->method = NISAC_MAXMIN_PRINTED;
-    o->nrand = NISAC_DEF_NRAND;
-    o->rank_tol = NISAC_DEF_RANK_TOL;
-    o->feas_tol = NISAC_DEF_FEAS_TOL;
-    o->seed = 1;
-    o->oma_basis = NISAC_OMA_RATE;
-    o->problem = NISAC_PROBLEM_POWERMIN;
-    nisac_conic_opts_default(&o->sdp);
+    const char *m = nisac_last_error(), *c = strstr(m, ": ");
+    return c && strchr(m, '.') && strchr(m, '.') < c ? c + 2 : m;
 }
 
-nisac_design_out *nisac_design_out_new(int N, int K)
+static int failed(nisac_report *r, int rc, double t0)
 {
-    if (N < 1 || K < 1 || K > NISAC_MAX_USERS) return NULL;
-    nisac_design_out *o = calloc(1, sizeof *o);
-    if (!o) return NULL;
-    o->N = N;
-    o->K = K;
-    o->W = nisac_calloc((size_t)N * K, sizeof(double complex));
-    if (!o->W) {
-        free(o);
-        return NULL;
-    }
-    return o;
+    r->status = NISAC_STATUS_ERROR;
+    r->error = rc;
+    r->wall = nisac_wtime() - t0;
+    snprintf(r->note, sizeof r->note, "%s: %s", nisac_strerror(rc), last_message());
+    return rc;
 }
 
-void nisac_design_out_free(nisac_design_out *o)
+int nisac_design(const nisac_algo *a, const nisac_instance *inst, const nisac_params *opts, uint64_t seed,
+                 nisac_design_t *d, nisac_report *r)
 {
-    if (!o) return;
-    free(o->W);
-    free(o);
-}
-
-static const char *worst_family(const nisac_noma_eval *e, unsigned imposed)
-{
-    struct { unsigned bit; double v; const char *name; } f[] = {
-        {NISAC_C_SINR, e->viol_sinr, "SINR (12b)"},
-        {NISAC_C_SENSE, e->viol_sense, "sensing power (12e)"},
-        {NISAC_C_DIFF, e->viol_diff, "power difference (12f)"},
-        {NISAC_C_XCORR, e->viol_xcorr, "cross-correlation (12g)"},
-        {NISAC_C_BUDGET, e->viol_budget, "power budget (8b)"},
-        {NISAC_C_SICORDER, e->viol_sicorder, "SIC power order (3)"}};
-    const char *name = "none";
-    double best = -1;
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        if ((imposed & f[i].bit) && f[i].v > best) {
-            best = f[i].v;
-            name = f[i].name;
-        }
-    return name;
-}
-
-int nisac_design(const nisac_algo *a, const nisac_noma_instance *inst, const nisac_opts *o,
-                 nisac_design_out *out)
-{
-    if (!a || !inst || !o || !out) return NISAC_FAIL(NISAC_EINVAL, "design: NULL argument");
-    if (out->N != inst->p.N || out->K != inst->p.K)
-        return NISAC_FAIL(NISAC_EINVAL, "design: report sized %dx%d for an instance with N=%d K=%d",
-                          out->N, out->K, inst->p.N, inst->p.K);
-    if (!(o->feas_tol >= 0) || o->nrand < 0 || !(o->rank_tol >= 0))
-        return NISAC_FAIL(NISAC_EINVAL, "design: invalid options (feas_tol, nrand, rank_tol)");
-    double complex *W = out->W;
-    int N = out->N, K = out->K;
-    memset(out, 0, sizeof *out);
-    out->N = N;
-    out->K = K;
-    out->W = W;
-    memset(W, 0, sizeof(double complex) * (size_t)N * K);
-    out->status = NISAC_STATUS_NOT_RUN;
-    out->worst_min_sinr = NAN;
+    if (!a || !inst || !d || !r) return NISAC_FAIL(NISAC_EINVAL, "design: NULL argument");
+    if (strcmp(a->system, inst->sys->name) || d->sys != inst->sys)
+        return NISAC_FAIL(NISAC_EINVAL, "design: algorithm '%s' is for system '%s', the instance is '%s'", a->name,
+                          a->system, inst->sys->name);
+    if (opts && opts->defs != a->opts)
+        return NISAC_FAIL(NISAC_EINVAL, "design: options of another algorithm given to '%s'", a->name);
+    nisac_params *own = NULL;
+    if (!opts && !(opts = own = nisac_algo_opts(a))) return NISAC_FAIL(NISAC_ENOMEM, "design: out of memory");
+    double feas_tol = nisac_params_get(opts, "feas_tol");
+    if (isnan(feas_tol)) feas_tol = NISAC_DEF_FEAS_TOL;
+    nisac_design_clear(d);
+    nisac_report_reset(r);
+    nisac_clear_error();
     double t0 = nisac_wtime();
-    int rc = a->design(inst, o, out);
-    if (rc) return rc;
-    rc = a->evaluate(inst, o, out);
-    out->wall = nisac_wtime() - t0;
-    if (rc) return rc;
-    if ((out->status == NISAC_STATUS_OPTIMAL || out->status == NISAC_STATUS_FEASIBLE) &&
-        out->eval.max_viol > o->feas_tol) {
-        snprintf(out->note, sizeof out->note,
-                 "re-evaluated design violates %s by %.2e (relative) > %.1e",
-                 worst_family(&out->eval, out->imposed), out->eval.max_viol, o->feas_tol);
-        out->status = NISAC_STATUS_INACCURATE;
+    int rc = a->design(inst, opts, seed, d, r);
+    r->wall = nisac_wtime() - t0;
+    nisac_params_free(own);
+    if (rc) return failed(r, rc, t0);
+    if (!(r->eval = nisac_eval_new(inst))) return failed(r, NISAC_FAIL(NISAC_ENOMEM, "evaluation: out of memory"), t0);
+    nisac_eval_opts eo = {0, NAN, NULL, feas_tol};
+    if ((rc = nisac_evaluate(inst, d, r, &eo, r->eval))) return failed(r, rc, t0);
+    int m = nisac_metric_find(inst->sys, r->objective_metric);
+    r->objective = nisac_eval_scalar(r->eval, m);
+    if ((r->status == NISAC_STATUS_OPTIMAL || r->status == NISAC_STATUS_FEASIBLE) && r->eval->max_viol > feas_tol) {
+        const nisac_constraint_def *c = &inst->sys->constraints[r->eval->worst];
+        snprintf(r->note, sizeof r->note, "re-evaluated design violates %s %s by %.2e (relative) > %.1e", c->name,
+                 c->eq, r->eval->max_viol, feas_tol);
+        r->status = NISAC_STATUS_INACCURATE;
     }
     return NISAC_OK;
 }

@@ -2,9 +2,11 @@
  * (10)/(13)), as printed, and a bracketed secant variant. */
 #include "noma_sdr_internal.h"
 #include "nisac/linalg.h"
+#include "nisac/units.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -20,10 +22,11 @@ typedef struct {
  * P_total): this is monotone in t and its threshold bounds the max-min
  * SINR from above.  The design recovered from the relaxation (rank one,
  * or by randomisation) is judged separately by the model. */
-static int probe(const nisac_noma_instance *inst, const nisac_opts *o, double t,
-                 nisac_design_out *scratch, probe_t *pr)
+static int probe(const nisac_noma_instance *inst, const noma_opts *o, double t,
+                 noma_out *scratch, double *gam, probe_t *pr)
 {
     nisac_noma_instance at = *inst;
+    at.gamma = gam;
     for (int k = 0; k < inst->p.K; k++) at.gamma[k] = t;
     noma_spec s = {at.gamma, 1.0, 1.0, 0, -1, -1};
     unsigned imposed = NISAC_C_POWERMIN | (inst->p.sic_power_order ? NISAC_C_SICORDER : 0u);
@@ -51,11 +54,12 @@ static int probe(const nisac_noma_instance *inst, const nisac_opts *o, double t,
         break;
     }
     if (scratch->status == NISAC_STATUS_OPTIMAL || scratch->status == NISAC_STATUS_FEASIBLE) {
-        nisac_noma_eval ev;
+        nisac_noma_eval ev = NISAC_NOMA_EVAL_INIT;
         rc = nisac_noma_evaluate(&at, scratch->W, scratch->N, NULL, imposed | NISAC_C_BUDGET, &ev);
-        if (rc) return rc;
         pr->design_ok = ev.max_viol <= o->feas_tol;
         pr->design_sinr = ev.min_sinr;
+        nisac_noma_eval_release(&ev);
+        if (rc) return rc;
     }
     return NISAC_OK;
 }
@@ -69,7 +73,7 @@ static double gval(double pstar, double ptot)
 
 /* After a probe: records the relaxation's feasible t, and keeps the design
  * when it is valid and better (higher min SINR) than the one kept. */
-static void note_probe(nisac_design_out *out, const nisac_design_out *s, const probe_t *pr,
+static void note_probe(noma_out *out, const noma_out *s, const probe_t *pr,
                        double t, int *have, double *best)
 {
     if (pr->feasible && t > out->t) out->t = t;
@@ -81,20 +85,25 @@ static void note_probe(nisac_design_out *out, const nisac_design_out *s, const p
     out->sdp_obj = s->sdp_obj;
     out->sdp_gap = s->sdp_gap;
     out->sdp_pinf = s->sdp_pinf;
-    memcpy(out->rank_ratio, s->rank_ratio, sizeof out->rank_ratio);
+    memcpy(out->rank_ratio, s->rank_ratio, sizeof(double) * (size_t)out->K);
     out->max_rank_ratio = s->max_rank_ratio;
     out->randomized = s->randomized;
     out->polished = s->polished;
     out->rand_feasible = s->rand_feasible;
 }
 
-static int maxmin_design(const nisac_noma_instance *inst, const nisac_opts *o, nisac_design_out *out)
+static int maxmin_run(const nisac_noma_instance *inst, const noma_opts *o, noma_out *out)
 {
     const nisac_noma_params *p = &inst->p;
     out->imposed = NISAC_C_MAXMIN | (p->sic_power_order ? NISAC_C_SICORDER : 0u);
     if (!(o->mu > 0)) return NISAC_FAIL(NISAC_EINVAL, "option 'mu': expected > 0, got %g", o->mu);
-    nisac_design_out *sc = nisac_design_out_new(out->N, out->K);
-    if (!sc) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
+    noma_out *sc = noma_out_new(out->N, out->K);
+    double *gam = malloc(sizeof(double) * (size_t)out->K);
+    if (!sc || !gam) {
+        noma_out_free(sc);
+        free(gam);
+        return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
+    }
     int rc = NISAC_OK, have = 0, any = 0;
     double best = 0;
     /* Algorithm 1's t_min, t_max (user 1 alone with the whole budget) */
@@ -104,7 +113,7 @@ static int maxmin_design(const nisac_noma_instance *inst, const nisac_opts *o, n
     if (o->method == NISAC_MAXMIN_PRINTED) {
         while (hi - lo > o->mu) {
             double t = 0.5 * (lo + hi);
-            if ((rc = probe(inst, o, t, sc, &pr))) goto done;
+            if ((rc = probe(inst, o, t, sc, gam, &pr))) goto done;
             out->iterations++;
             note_probe(out, sc, &pr, t, &have, &best);
             if (pr.feasible) lo = t;
@@ -124,7 +133,7 @@ static int maxmin_design(const nisac_noma_instance *inst, const nisac_opts *o, n
          * Tr(W_1) >= P_total through user 1's own row, so any sensing power
          * or second user puts it over budget. */
         double t0 = fmin(o->mu, 0.5 * hi);
-        if ((rc = probe(inst, o, t0, sc, &pr))) goto done;
+        if ((rc = probe(inst, o, t0, sc, gam, &pr))) goto done;
         out->iterations++;
         note_probe(out, sc, &pr, t0, &have, &best);
         if (!pr.feasible) {
@@ -135,7 +144,7 @@ static int maxmin_design(const nisac_noma_instance *inst, const nisac_opts *o, n
         lo = t0;
         double glo = gval(pr.pstar, p->P_total), ghi = INFINITY;
         if ((p->M == 0 || p->Ps <= 0) && p->K == 1) {
-            if ((rc = probe(inst, o, hi, sc, &pr))) goto done;
+            if ((rc = probe(inst, o, hi, sc, gam, &pr))) goto done;
             out->iterations++;
             note_probe(out, sc, &pr, hi, &have, &best);
             if (pr.feasible) {
@@ -155,7 +164,7 @@ static int maxmin_design(const nisac_noma_instance *inst, const nisac_opts *o, n
             double a = lo + 0.5 * o->mu, b = hi - 0.5 * o->mu;
             if (a > b) t = 0.5 * (lo + hi);
             else t = fmin(fmax(t, a), b);
-            if ((rc = probe(inst, o, t, sc, &pr))) goto done;
+            if ((rc = probe(inst, o, t, sc, gam, &pr))) goto done;
             out->iterations++;
             note_probe(out, sc, &pr, t, &have, &best);
             double g = gval(pr.pstar, p->P_total);
@@ -181,7 +190,7 @@ closing:
     if (!have) {
         /* No design recovered at any t > 0: decide whether t = 0 is feasible
          * (the sensing constraints within the budget). */
-        if ((rc = probe(inst, o, 0.0, sc, &pr))) goto done;
+        if ((rc = probe(inst, o, 0.0, sc, gam, &pr))) goto done;
         out->iterations++;
         note_probe(out, sc, &pr, 0.0, &have, &best);
         any |= pr.feasible;
@@ -209,19 +218,37 @@ done:
                  nisac_db(out->t), nisac_db(best));
         if (out->status == NISAC_STATUS_OPTIMAL) out->status = NISAC_STATUS_FEASIBLE;
     }
-    nisac_design_out_free(sc);
+    noma_out_free(sc);
+    free(gam);
     return rc;
 }
 
-static int maxmin_evaluate(const nisac_noma_instance *inst, const nisac_opts *o,
-                           nisac_design_out *out)
+static const char *const method_names[] = {"printed", "fast"};
+static const nisac_param_def maxmin_opts[] = {
+    {"mu", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", NISAC_DEF_MU, 0, INFINITY, NISAC_PF_OPEN_LO, NULL, 0, NULL, 0,
+     NULL, "bisection tolerance on t (linear SINR): Algorithm 1 stops when t_max - t_min <= mu"},
+    {"method", NULL, NISAC_PT_CHOICE, NISAC_PC_NONE, "", NISAC_MAXMIN_PRINTED, 0, 1, 0, method_names, 2, NULL, 0,
+     NULL, "printed: Algorithm 1 (bisection); fast: bracketed secant in log-log coordinates"},
+    NOMA_SDR_OPTION_ENTRIES,
+};
+
+static int maxmin_design(const nisac_instance *gi, const nisac_params *op, uint64_t seed, nisac_design_t *d,
+                         nisac_report *r)
 {
-    int rc = nisac_noma_evaluate(inst, out->W, out->N, NULL, out->imposed, &out->eval);
-    out->objective = out->eval.min_sinr;
+    const nisac_noma_instance *inst;
+    int rc = noma_typed(gi, &inst);
+    if (rc) return rc;
+    noma_opts o;
+    noma_opts_from(op, seed, &o);
+    noma_out *out = noma_out_new(inst->p.N, inst->p.K);
+    if (!out) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
+    rc = maxmin_run(inst, &o, out);
+    if (!rc) rc = noma_finish(out, out->t > 0 ? out->t : NAN, "min_sinr_db", d, r);
+    noma_out_free(out);
     return rc;
 }
 
 const nisac_algo nisac_algo_sdr_maxmin = {
-    "sdr-maxmin",
+    "sdr-maxmin", "noma-isac",
     "max-min SINR (8) by Algorithm 1: bisection on t over SDR power minimisation",
-    maxmin_design, maxmin_evaluate};
+    maxmin_opts, (int)(sizeof maxmin_opts / sizeof maxmin_opts[0]), maxmin_design};

@@ -1,12 +1,20 @@
-/* The experiment commands of the nisac program: run, summarize, plot. */
+/* The experiment commands of the nisac program: run, summarize, plot.
+ * The program, not the library, owns the terminal: progress output,
+ * SIGINT/SIGTERM handling and the MPI lifetime live here. */
 #include "exp_cmds.h"
 #include "nisac/experiment.h"
 
 #include <errno.h>
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#ifdef NISAC_HAVE_MPI
+#include <mpi.h>
+#endif
 
 static void usage_run(FILE *f)
 {
@@ -33,13 +41,76 @@ static void usage_run(FILE *f)
             "every 10 s otherwise.\n"
             "\n"
             "exit status: 0 complete; 3 interrupted (resume with --resume); 2 bad input;\n"
-            "1 another error.\n"
-            "\n"
-            "sweep parameters:");
-    for (int i = 0; nisac_exp_param_name(i); i++) fprintf(f, " %s", nisac_exp_param_name(i));
-    fprintf(f, "\n\nmetrics:\n");
-    for (int i = 0; nisac_exp_metric_name(i); i++)
-        fprintf(f, "  %-18s %s\n", nisac_exp_metric_name(i), nisac_exp_metric_help(i));
+            "1 another error.\n");
+    for (int s = 0; s < nisac_catalog_nsystems(NULL); s++) {
+        const nisac_system *y = nisac_catalog_system_at(NULL, s);
+        fprintf(f, "\nsystem %s: sweep parameters:", y->name);
+        for (int i = 0; i < y->nparams; i++)
+            if (!(y->params[i].flags & NISAC_PF_NOSWEEP)) fprintf(f, " %s", y->params[i].name);
+        fprintf(f, "\nmetrics:\n");
+        for (int i = 0; i < y->nmetrics; i++)
+            fprintf(f, "  %-18s %s%s%s\n", y->metrics[i].name, y->metrics[i].help, y->metrics[i].dim >= 0 ? ", per " : "",
+                    y->metrics[i].dim >= 0 ? y->dims[y->metrics[i].dim] : "");
+    }
+    fprintf(f, "\n'nisac systems' lists every parameter with its unit and range.\n");
+}
+
+/* ---- progress on stderr, cancellation by SIGINT/SIGTERM ---- */
+static volatile sig_atomic_t g_stop = 0;
+static void on_signal(int sig) { g_stop = sig; }
+static int is_cancelled(void *user)
+{
+    (void)user;
+    return g_stop != 0;
+}
+
+typedef struct {
+    int quiet, tty;
+    double last;
+    const char *name;
+} progress_ui;
+
+static void fmt_dur(double s, char *b, size_t n)
+{
+    if (!isfinite(s) || s < 0) snprintf(b, n, "?");
+    else if (s < 60) snprintf(b, n, "%.0fs", s);
+    else if (s < 3600) snprintf(b, n, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+    else snprintf(b, n, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
+}
+
+static void on_progress(const nisac_run_progress *p, void *user)
+{
+    progress_ui *ui = user;
+    if (ui->quiet) return;
+    double now = p->elapsed;
+    if (isnan(ui->last)) { /* the first call: what is about to run */
+        fprintf(stderr, "%s: %ld units%s; %ld to compute with %d %s\n", ui->name, p->total,
+                p->start ? " (resumed)" : "", p->total - p->start, p->workers,
+                p->mpi ? "MPI ranks" : p->workers > 1 ? "worker processes" : "process");
+        ui->last = -1e9;
+        return;
+    }
+    if (!p->final && now - ui->last < (ui->tty ? 0.2 : 10.0)) return;
+    ui->last = now;
+    double rate = now > 0 ? (double)(p->done - p->start) / now : 0;
+    double eta = rate > 0 ? (double)(p->total - p->done) / rate : NAN;
+    char es[32], ts[32];
+    fmt_dur(eta, es, sizeof es);
+    fmt_dur(now, ts, sizeof ts);
+    double frac = p->total ? (double)p->done / (double)p->total : 1;
+    if (ui->tty) {
+        char bar[31];
+        int w = (int)(frac * 30);
+        for (int i = 0; i < 30; i++) bar[i] = i < w ? '#' : '.';
+        bar[30] = 0;
+        fprintf(stderr, "\r[%s] %ld/%ld units %3.0f%%  %.2f units/s  %s %s ", bar, p->done, p->total, 100 * frac, rate,
+                p->final ? "elapsed" : "ETA", p->final ? ts : es);
+        if (p->final) fputc('\n', stderr);
+    } else {
+        fprintf(stderr, "progress: %ld/%ld units (%.0f%%), %.2f units/s, %s %s\n", p->done, p->total, 100 * frac, rate,
+                p->final ? "elapsed" : "ETA", p->final ? ts : es);
+    }
+    fflush(stderr);
 }
 
 static int parse_int(const char *cmd, const char *opt, const char *v, long lo, long hi, long *out)
@@ -66,7 +137,9 @@ static void default_out(const nisac_experiment *e, char *buf, size_t len)
 int nisac_cmd_run(int argc, char **argv)
 {
     const char *config = NULL, *out = NULL;
-    nisac_run_opts o = {0};
+    nisac_run_opts o;
+    memset(&o, 0, sizeof o);
+    int quiet = 0;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o.workers = ncpu > 0 ? (int)ncpu : 1;
     o.batch = 16;
@@ -88,7 +161,7 @@ int nisac_cmd_run(int argc, char **argv)
             o.batch = (int)li;
         } else if (!strcmp(a, "--resume")) o.resume = 1;
         else if (!strcmp(a, "--force")) o.force = 1;
-        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) o.quiet = 1;
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = 1;
         else if (!strcmp(a, "--no-summary")) summary = 0;
         else if (!strcmp(a, "--plot")) plot = 1;
         else if (a[0] == '-') {
@@ -109,31 +182,63 @@ int nisac_cmd_run(int argc, char **argv)
     }
     char msg[1024], dir[1024];
     nisac_experiment *e;
-    if (nisac_experiment_load(config, &e, msg, sizeof msg)) {
+    if (nisac_experiment_load(NULL, config, &e, msg, sizeof msg)) {
         fprintf(stderr, "nisac run: %s\n", msg);
         return 2;
     }
     if (!out) default_out(e, dir, sizeof dir);
     else snprintf(dir, sizeof dir, "%s", out);
     o.out_dir = dir;
-    int rc = nisac_experiment_run(e, &o, msg, sizeof msg);
-    int is_writer = getenv("OMPI_COMM_WORLD_RANK") == NULL || !strcmp(getenv("OMPI_COMM_WORLD_RANK"), "0");
+    int mpi = 0;
+#ifdef NISAC_HAVE_MPI
+    /* under mpirun: this program owns the MPI lifetime */
+    if (getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE")) {
+        MPI_Init(NULL, NULL);
+        mpi = 1;
+    }
+#endif
+    progress_ui ui = {quiet, isatty(2), NAN, e->name};
+    o.progress = on_progress;
+    o.cancelled = is_cancelled;
+    o.user = &ui;
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: the runner's poll returns at once */
+    g_stop = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    nisac_run_result res;
+    int rc = nisac_experiment_run(e, &o, &res);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    const int is_writer = res.rank == 0;
+    int status = rc == NISAC_OK ? 0 : rc == NISAC_EINTERRUPTED ? 3 : rc == NISAC_EINVAL ? 2 : 1;
     if (rc) {
-        if (is_writer) fprintf(stderr, "nisac run: %s\n", msg);
+        if (is_writer) fprintf(stderr, "nisac run: %s\n", res.msg);
     } else if (is_writer) {
-        char res[1100];
-        snprintf(res, sizeof res, "%s/results.csv", dir);
-        if (summary && nisac_summarize(res, dir, msg, sizeof msg)) {
+        if (res.already_complete && !quiet)
+            fprintf(stderr, "%s is complete (%ld units); nothing to do\n", res.results, res.total);
+        else if (!quiet)
+            fprintf(stderr, "wrote %s%s\n", res.results, e->vectors == NISAC_VECTORS_LONG ? " and vectors.csv" : "");
+        if (summary && nisac_summarize(res.results, dir, msg, sizeof msg)) {
             fprintf(stderr, "nisac run: summary: %s\n", msg);
-            rc = 1;
+            status = 1;
         }
-        if (!rc && plot && e->nplots && nisac_plot(e, dir, msg, sizeof msg)) {
+        if (!status && plot && e->nplots && nisac_plot(e, dir, msg, sizeof msg)) {
             fprintf(stderr, "nisac run: plot: %s\n", msg);
-            rc = 1;
+            status = 1;
         }
     }
     nisac_experiment_free(e);
-    return rc;
+#ifdef NISAC_HAVE_MPI
+    if (mpi) {
+        if (rc && rc != NISAC_EINVAL) MPI_Abort(MPI_COMM_WORLD, status);
+        MPI_Finalize();
+    }
+#else
+    (void)mpi;
+#endif
+    return status;
 }
 
 /* Parses "ARG [--out DIR]" (and --help) of summarize and plot.  Returns
@@ -196,7 +301,7 @@ int nisac_cmd_plot(int argc, char **argv)
     if (st >= 0) return st;
     char msg[1024], dir[1024];
     nisac_experiment *e;
-    if (nisac_experiment_load(config, &e, msg, sizeof msg)) {
+    if (nisac_experiment_load(NULL, config, &e, msg, sizeof msg)) {
         fprintf(stderr, "nisac plot: %s\n", msg);
         return 2;
     }

@@ -21,6 +21,7 @@ const char *nisac_strerror(int code)
     case NISAC_EIO: return "input/output error";
     case NISAC_EPARSE: return "parse error";
     case NISAC_EUNSUPPORTED: return "unsupported";
+    case NISAC_EINTERRUPTED: return "interrupted";
     default: return "unknown error";
     }
 }
@@ -30,7 +31,7 @@ const char *nisac_status_name(nisac_solve_status s)
     static const char *const names[] = {
         "optimal", "feasible", "infeasible", "unbounded",
         "inaccurate", "iteration_limit", "numerical_failure", "not_run",
-        "rounding_failed"};
+        "rounding_failed", "error"};
     if ((int)s < 0 || (size_t)s >= sizeof names / sizeof names[0]) return "unknown";
     return names[s];
 }

@@ -3,7 +3,6 @@
  * config that would fail half-way. */
 #include "exp_internal.h"
 #include "jsonutil.h"
-#include "nisac/geom.h"
 
 #include <errno.h>
 #include <math.h>
@@ -31,7 +30,7 @@ static int read_string_field(jctx *c, json_t *v, const char *key, char *buf, siz
     return 0;
 }
 
-static int read_scenario(jctx *c, json_t *v, nisac_noma_params *p)
+static int read_scenario(jctx *c, json_t *v, nisac_experiment *e)
 {
     if (!json_is_object(v)) return jerr(c, "", "expected an object, got %s", jtype(v));
     const char *key;
@@ -39,10 +38,12 @@ static int read_scenario(jctx *c, json_t *v, nisac_noma_params *p)
     json_object_foreach(v, key, x)
     {
         if (!strcmp(key, "comment")) continue;
-        int rc = jread_param(c, key, x, p);
-        if (rc == 1)
-            return jerr(c, key, "unknown scenario parameter (known: N, K, targets_deg, sigma2, Ps, Pdiff, xi, "
-                                "P_total, gamma_db, eps, d_lambda, rho_c, rho_s, decoders, sic_power_order)");
+        int rc = jread_param(c, key, x, e->base);
+        if (rc == 1) {
+            char names[768];
+            jnames(e->sys->params, e->sys->nparams, 0, names, sizeof names);
+            return jerr(c, key, "unknown scenario parameter of system '%s' (known: %s)", e->sys->name, names);
+        }
         if (rc) return rc;
     }
     return 0;
@@ -55,10 +56,12 @@ static int read_channels(jctx *c, json_t *v, nisac_experiment *e)
     json_t *x;
     json_object_foreach(v, key, x)
     {
-        int rc = 0, ch;
+        int rc = 0;
         if (!strcmp(key, "model")) {
-            static const char *const m[] = {"rayleigh"};
-            rc = jchoice(c, x, key, m, 1, &ch);
+            static const char *const dflt[] = {"default"};
+            const nisac_system *s = e->sys;
+            rc = jchoice(c, x, key, s->nchannel_models ? s->channel_models : dflt,
+                         s->nchannel_models ? s->nchannel_models : 1, &e->channel_model);
         } else if (!strcmp(key, "common")) {
             rc = jbool(c, x, key, &e->common_channels);
         } else
@@ -68,16 +71,13 @@ static int read_channels(jctx *c, json_t *v, nisac_experiment *e)
     return 0;
 }
 
-static int param_name(jctx *c, json_t *v, const char *key, int *idx)
+static int param_name(jctx *c, json_t *v, const char *key, const nisac_system *s, int *idx)
 {
     if (!json_is_string(v)) return jerr(c, key, "expected a parameter name, got %s", jtype(v));
-    int i = jparam_find(json_string_value(v));
-    if (i < 0) {
-        char list[256] = "";
-        for (int k = 0; k < njparams; k++) {
-            strncat(list, jparams[k].name, sizeof list - strlen(list) - 1);
-            if (k + 1 < njparams) strncat(list, ", ", sizeof list - strlen(list) - 1);
-        }
+    int i = nisac_param_find(s->params, s->nparams, json_string_value(v));
+    if (i < 0 || strcmp(s->params[i].name, json_string_value(v)) || (s->params[i].flags & NISAC_PF_NOSWEEP)) {
+        char list[768];
+        jnames(s->params, s->nparams, NISAC_PF_NOSWEEP, list, sizeof list);
         return jerr(c, key, "unknown sweep parameter '%s' (known: %s)", json_string_value(v), list);
     }
     *idx = i;
@@ -125,7 +125,7 @@ static int read_axis(jctx *c, json_t *v, nisac_experiment *e, int idx)
     if (!!jp == !!jps) return jerr(c, "", "expected exactly one of 'param' (a name) or 'params' (a list)");
     if (jp) {
         ax->nparams = 1;
-        if (param_name(c, jp, "param", &ax->param[0])) return NISAC_EINVAL;
+        if (param_name(c, jp, "param", e->sys, &ax->param[0])) return NISAC_EINVAL;
     } else {
         if (!json_is_array(jps) || json_array_size(jps) < 1 || json_array_size(jps) > NISAC_EXP_MAX_AXIS_PARAMS)
             return jerr(c, "params", "expected an array of 1..%d parameter names", NISAC_EXP_MAX_AXIS_PARAMS);
@@ -135,7 +135,7 @@ static int read_axis(jctx *c, json_t *v, nisac_experiment *e, int idx)
         for (int i = 0; i < ax->nparams; i++) {
             char k[16];
             snprintf(k, sizeof k, "[%d]", i);
-            if (param_name(c, json_array_get(jps, (size_t)i), k, &ax->param[i])) return NISAC_EINVAL;
+            if (param_name(c, json_array_get(jps, (size_t)i), k, e->sys, &ax->param[i])) return NISAC_EINVAL;
         }
         jleave(c, saved);
     }
@@ -144,10 +144,10 @@ static int read_axis(jctx *c, json_t *v, nisac_experiment *e, int idx)
             for (int j = 0; j < e->axes[b].nparams; j++)
                 if (e->axes[b].param[j] == ax->param[i])
                     return jerr(c, jp ? "param" : "params", "parameter '%s' is swept twice",
-                                jparams[ax->param[i]].name);
+                                e->sys->params[ax->param[i]].name);
         for (int j = 0; j < i; j++)
             if (ax->param[j] == ax->param[i])
-                return jerr(c, "params", "parameter '%s' is listed twice", jparams[ax->param[i]].name);
+                return jerr(c, "params", "parameter '%s' is listed twice", e->sys->params[ax->param[i]].name);
     }
     json_t *jfrom = json_object_get(v, "from");
     if (jv && jfrom) return jerr(c, "", "give either 'values' or 'from'/'to'/'step', not both");
@@ -166,7 +166,7 @@ static int read_axis(jctx *c, json_t *v, nisac_experiment *e, int idx)
             char k[24];
             snprintf(k, sizeof k, "[%zu]", i);
             if (ax->nparams == 1) {
-                if (jparam_read(c, ax->param[0], el, k, &ax->values[i])) return NISAC_EINVAL;
+                if (jread_value(c, &e->sys->params[ax->param[0]], el, k, &ax->values[i])) return NISAC_EINVAL;
                 continue;
             }
             if (!json_is_array(el) || json_array_size(el) != (size_t)ax->nparams)
@@ -177,7 +177,7 @@ static int read_axis(jctx *c, json_t *v, nisac_experiment *e, int idx)
             for (int j = 0; j < ax->nparams; j++) {
                 char k2[16];
                 snprintf(k2, sizeof k2, "[%d]", j);
-                if (jparam_read(c, ax->param[j], json_array_get(el, (size_t)j), k2,
+                if (jread_value(c, &e->sys->params[ax->param[j]], json_array_get(el, (size_t)j), k2,
                                 &ax->values[i * (size_t)ax->nparams + (size_t)j]))
                     return NISAC_EINVAL;
             }
@@ -188,14 +188,14 @@ static int read_axis(jctx *c, json_t *v, nisac_experiment *e, int idx)
     }
     if (!jfrom) return jerr(c, "", "expected 'values' or 'from'/'to' with 'step' or 'num'");
     if (ax->nparams != 1) return jerr(c, "params", "a range sweeps one parameter; use 'values' for several");
-    const jparam *pp = &jparams[ax->param[0]];
-    if (pp->kind == JP_CHOICE) return jerr(c, "from", "'%s' takes named values; use 'values'", pp->name);
+    const nisac_param_def *pp = &e->sys->params[ax->param[0]];
+    if (pp->type == NISAC_PT_CHOICE || pp->type == NISAC_PT_BOOL)
+        return jerr(c, "from", "'%s' takes named values; use 'values'", pp->name);
     double from, to, step = NAN;
     long num = 0;
     json_t *jto = json_object_get(v, "to"), *jstep = json_object_get(v, "step"), *jnum_ = json_object_get(v, "num");
     if (!jto) return jerr(c, "", "a range needs 'to'");
-    if (jparam_read(c, ax->param[0], jfrom, "from", &from) || jparam_read(c, ax->param[0], jto, "to", &to))
-        return NISAC_EINVAL;
+    if (jread_value(c, pp, jfrom, "from", &from) || jread_value(c, pp, jto, "to", &to)) return NISAC_EINVAL;
     if (!!jstep == !!jnum_) return jerr(c, "", "a range needs exactly one of 'step' or 'num'");
     if (jstep) {
         if (jnum(c, jstep, "step", &step)) return NISAC_EINVAL;
@@ -212,7 +212,7 @@ static int read_axis(jctx *c, json_t *v, nisac_experiment *e, int idx)
     if (!ax->values) return jerr(c, "", "out of memory");
     for (long i = 0; i < num; i++) {
         double xv = from + (double)i * step;
-        if (pp->kind == JP_INT) {
+        if (pp->type == NISAC_PT_INT) {
             if (xv != floor(xv)) return jerr(c, "step", "'%s' takes integers; value %g is not one", pp->name, xv);
         }
         ax->values[i] = xv;
@@ -227,68 +227,92 @@ static int read_sweep(jctx *c, json_t *v, nisac_experiment *e)
     return read_entries(c, v, NISAC_EXP_MAX_AXES, "sweep axes", read_axis, e, &e->naxes);
 }
 
+/* "PARAM_from": the entry takes parameter PARAM from the design of an
+ * earlier entry (the metric named by the parameter's from_metric). */
+static int read_from(jctx *c, const char *key, json_t *x, nisac_experiment *e, int idx, int *handled)
+{
+    nisac_exp_algo *a = &e->algos[idx];
+    size_t l = strlen(key);
+    *handled = 0;
+    if (l < 6 || strcmp(key + l - 5, "_from")) return 0;
+    char pname[64];
+    snprintf(pname, sizeof pname, "%.*s", (int)(l - 5), key);
+    int pi = nisac_param_find(e->sys->params, e->sys->nparams, pname);
+    if (pi < 0 || !e->sys->params[pi].from_metric) return 0;
+    *handled = 1;
+    if (a->from_entry >= 0) return jerr(c, key, "an entry takes at most one parameter from an earlier one");
+    if (!json_is_string(x)) return jerr(c, key, "expected the label of an earlier algorithm, got %s", jtype(x));
+    for (int j = 0; j < idx; j++)
+        if (!strcmp(e->algos[j].label, json_string_value(x))) a->from_entry = j;
+    if (a->from_entry < 0) return jerr(c, key, "no earlier algorithm is labelled '%s'", json_string_value(x));
+    a->from_param = pi;
+    a->from_metric = nisac_metric_find(e->sys, e->sys->params[pi].from_metric);
+    if (a->from_metric < 0) return jerr(c, key, "system '%s' has no metric '%s'", e->sys->name, e->sys->params[pi].from_metric);
+    return 0;
+}
+
+static int read_overrides(jctx *c, json_t *x, nisac_experiment *e, nisac_exp_algo *a)
+{
+    if (!json_is_object(x)) return jerr(c, "", "expected an object of scenario parameters, got %s", jtype(x));
+    const char *pk;
+    json_t *pv;
+    json_object_foreach(x, pk, pv)
+    {
+        int pi = nisac_param_find(e->sys->params, e->sys->nparams, pk);
+        if (pi < 0 || strcmp(e->sys->params[pi].name, pk) || e->sys->params[pi].type == NISAC_PT_LIST)
+            return jerr(c, pk, "unknown scenario parameter (a scalar parameter of system '%s')", e->sys->name);
+        if (a->noverride == NISAC_EXP_MAX_OVERRIDES)
+            return jerr(c, pk, "at most %d parameter overrides", NISAC_EXP_MAX_OVERRIDES);
+        double d;
+        if (jread_value(c, &e->sys->params[pi], pv, pk, &d)) return NISAC_EINVAL;
+        a->override_param[a->noverride] = pi;
+        a->override_value[a->noverride++] = d;
+    }
+    return 0;
+}
+
 static int read_algo(jctx *c, json_t *v, nisac_experiment *e, int idx)
 {
     nisac_exp_algo *a = &e->algos[idx];
-    nisac_opts_default(&a->opts);
-    a->gamma_from = -1;
+    a->from_entry = -1;
     if (!json_is_object(v)) return jerr(c, "", "expected an object with 'algo', got %s", jtype(v));
     json_t *ja = json_object_get(v, "algo");
     if (!ja) return jerr(c, "", "missing 'algo' (an algorithm name, see 'nisac algos')");
     if (!json_is_string(ja)) return jerr(c, "algo", "expected an algorithm name, got %s", jtype(ja));
-    a->algo = nisac_algo_find(json_string_value(ja));
-    if (!a->algo) return jerr(c, "algo", "unknown algorithm '%s' (see 'nisac algos')", json_string_value(ja));
+    a->algo = nisac_algo_find(e->cat, e->sys, json_string_value(ja));
+    if (!a->algo)
+        return jerr(c, "algo", "unknown algorithm '%s' for system '%s' (see 'nisac algos')", json_string_value(ja),
+                    e->sys->name);
+    if (!(a->opts = nisac_algo_opts(a->algo))) return jerr(c, "", "out of memory");
     snprintf(a->label, sizeof a->label, "%s", a->algo->name);
     const char *key;
     json_t *x;
     json_object_foreach(v, key, x)
     {
-        int rc = 0;
+        int rc = 0, handled = 0;
         if (!strcmp(key, "algo") || !strcmp(key, "comment")) continue;
+        char saved[256];
         if (!strcmp(key, "label")) {
             if (!(rc = read_string_field(c, x, key, a->label, sizeof a->label)) && !label_ok(a->label))
                 rc = jerr(c, key, "a label is 1..47 characters without ',', '\"', '#' or control characters");
         } else if (!strcmp(key, "options")) {
-            char saved[256];
             jenter(c, key, saved, sizeof saved);
-            rc = jread_options(c, x, &a->opts);
+            rc = jread_table(c, x, a->opts, "option");
             jleave(c, saved);
         } else if (!strcmp(key, "params")) {
-            if (!json_is_object(x)) {
-                rc = jerr(c, key, "expected an object of scenario parameters, got %s", jtype(x));
-            } else {
-                char saved[256];
-                jenter(c, key, saved, sizeof saved);
-                const char *pk;
-                json_t *pv;
-                json_object_foreach(x, pk, pv)
-                {
-                    int pi = jparam_find(pk);
-                    if (pi < 0) {
-                        rc = jerr(c, pk, "unknown scenario parameter");
-                        break;
-                    }
-                    if (a->noverride == 8) {
-                        rc = jerr(c, pk, "at most 8 parameter overrides");
-                        break;
-                    }
-                    double d;
-                    if ((rc = jparam_read(c, pi, pv, pk, &d))) break;
-                    a->override_param[a->noverride] = pi;
-                    a->override_value[a->noverride++] = d;
+            jenter(c, key, saved, sizeof saved);
+            rc = read_overrides(c, x, e, a);
+            jleave(c, saved);
+        } else if ((rc = read_from(c, key, x, e, idx, &handled)) || handled) {
+        } else {
+            char from[256] = "";
+            for (int i = 0; i < e->sys->nparams; i++)
+                if (e->sys->params[i].from_metric) {
+                    size_t l = strlen(from);
+                    snprintf(from + l, sizeof from - l, ", %s_from", e->sys->params[i].name);
                 }
-                jleave(c, saved);
-            }
-        } else if (!strcmp(key, "gamma_db_from")) {
-            if (!json_is_string(x)) rc = jerr(c, key, "expected the label of an earlier algorithm, got %s", jtype(x));
-            else {
-                for (int j = 0; j < idx; j++)
-                    if (!strcmp(e->algos[j].label, json_string_value(x))) a->gamma_from = j;
-                if (a->gamma_from < 0)
-                    rc = jerr(c, key, "no earlier algorithm is labelled '%s'", json_string_value(x));
-            }
-        } else
-            rc = jerr(c, key, "unknown field (known: algo, label, options, params, gamma_db_from)");
+            rc = jerr(c, key, "unknown field (known: algo, label, options, params%s)", from);
+        }
         if (rc) return rc;
     }
     for (int j = 0; j < idx; j++)
@@ -307,8 +331,11 @@ static int read_evaluate(jctx *c, json_t *v, nisac_experiment *e)
         int rc = 0, ch;
         long li;
         if (!strcmp(key, "channel")) {
-            static const char *const m[] = {"estimate", "error_ball", "error_sphere"};
-            if (!(rc = jchoice(c, x, key, m, 3, &ch))) e->eval_mode = (nisac_eval_mode)ch;
+            static const char *const dflt[] = {"estimate"};
+            const nisac_system *s = e->sys;
+            if (!(rc = jchoice(c, x, key, s->neval_modes ? s->eval_modes : dflt, s->neval_modes ? s->neval_modes : 1,
+                               &ch)))
+                e->eval_mode = ch;
         } else if (!strcmp(key, "draws")) {
             if (!(rc = jint(c, x, key, 1, 1000000, &li))) e->draws = (int)li;
         } else if (!strcmp(key, "eps")) {
@@ -318,8 +345,9 @@ static int read_evaluate(jctx *c, json_t *v, nisac_experiment *e)
             rc = jerr(c, key, "unknown field (known: channel, draws, eps)");
         if (rc) return rc;
     }
-    if (e->eval_mode == NISAC_EVAL_ESTIMATE && e->draws != 1)
-        return jerr(c, "draws", "draws apply to error_ball/error_sphere evaluation only");
+    if (e->eval_mode == 0 && e->draws != 1)
+        return jerr(c, "draws", "draws apply to evaluation on drawn channels only (not '%s')",
+                    e->sys->neval_modes ? e->sys->eval_modes[0] : "estimate");
     return 0;
 }
 
@@ -332,12 +360,12 @@ static int read_metrics(jctx *c, json_t *v, nisac_experiment *e)
         json_t *x = json_array_get(v, i);
         char k[32];
         snprintf(k, sizeof k, "[%zu]", i);
-        int m = json_is_string(x) ? nisac__metric_find(json_string_value(x)) : -1;
+        int m = json_is_string(x) ? nisac_metric_find(e->sys, json_string_value(x)) : -1;
         if (m < 0) {
-            char list[600] = "";
-            for (int j = 0; nisac_exp_metric_name(j); j++) {
-                strncat(list, nisac_exp_metric_name(j), sizeof list - strlen(list) - 1);
-                if (nisac_exp_metric_name(j + 1)) strncat(list, ", ", sizeof list - strlen(list) - 1);
+            char list[1024] = "";
+            for (int j = 0; j < e->sys->nmetrics; j++) {
+                size_t l = strlen(list);
+                snprintf(list + l, sizeof list - l, "%s%s", j ? ", " : "", e->sys->metrics[j].name);
             }
             return jerr(c, k, "unknown metric %s%s%s (known: %s)", json_is_string(x) ? "'" : "",
                         json_is_string(x) ? json_string_value(x) : jtype(x), json_is_string(x) ? "'" : "", list);
@@ -349,21 +377,11 @@ static int read_metrics(jctx *c, json_t *v, nisac_experiment *e)
     return 0;
 }
 
-/* Whether name is a column of the records (for plots). */
-static int is_column(const nisac_experiment *e, const char *name)
-{
-    char cols[NISAC_EXP_MAX_METRICS * (NISAC_MAX_USERS + NISAC_MAX_TARGETS) + 16][48];
-    int n = nisac_experiment_columns(e, cols, (int)(sizeof cols / sizeof cols[0]));
-    for (int i = 0; i < n; i++)
-        if (!strcmp(cols[i], name)) return 1;
-    return 0;
-}
-
 static int is_swept(const nisac_experiment *e, const char *name)
 {
     for (int a = 0; a < e->naxes; a++)
         for (int j = 0; j < e->axes[a].nparams; j++)
-            if (!strcmp(jparams[e->axes[a].param[j]].name, name)) return 1;
+            if (!strcmp(e->sys->params[e->axes[a].param[j]].name, name)) return 1;
     return 0;
 }
 
@@ -420,12 +438,13 @@ static int read_plot(jctx *c, json_t *v, nisac_experiment *e, int idx)
                     rc = jerr(c, fk, "at most %d conditions", NISAC_EXP_MAX_FILTERS);
                     break;
                 }
-                int pi = jparam_find(fk);
+                int pi = nisac_param_find(e->sys->params, e->sys->nparams, fk);
                 if (!strcmp(fk, "algo")) {
                     rc = read_string_field(c, fv, fk, pl->filter_val[pl->nfilters], 48);
                 } else if (pi >= 0 && is_swept(e, fk)) {
                     double d;
-                    if (!(rc = jparam_read(c, pi, fv, fk, &d))) jparam_format(pi, d, pl->filter_val[pl->nfilters], 48);
+                    if (!(rc = jread_value(c, &e->sys->params[pi], fv, fk, &d)))
+                        nisac_param_format(&e->sys->params[pi], d, pl->filter_val[pl->nfilters], 48);
                 } else
                     rc = jerr(c, fk, "expected 'algo' or a swept parameter");
                 if (!rc) snprintf(pl->filter_col[pl->nfilters++], 32, "%s", fk);
@@ -445,7 +464,8 @@ static int read_plot(jctx *c, json_t *v, nisac_experiment *e, int idx)
     }
     if (!pl->file[0]) return jerr(c, "", "missing 'file'");
     if (!pl->y[0]) return jerr(c, "", "missing 'y' (a record column)");
-    if (!is_column(e, pl->y)) return jerr(c, "y", "'%s' is not a recorded metric column", pl->y);
+    if (!nisac_experiment_is_column(e, pl->y))
+        return jerr(c, "y", "'%s' is not a recorded metric column of results.csv", pl->y);
     if (pl->kind == NISAC_PLOT_LINE) {
         if (!pl->x[0]) return jerr(c, "", "a line plot needs 'x' (a swept parameter)");
         if (!is_swept(e, pl->x)) return jerr(c, "x", "'%s' is not a swept parameter", pl->x);
@@ -458,9 +478,13 @@ static int read_plot(jctx *c, json_t *v, nisac_experiment *e, int idx)
 static void fill_default_metrics(nisac_experiment *e)
 {
     if (e->nmetrics) return;
-    static const char *const def[] = {"objective", "min_sinr_db", "total_power", "comm_power", "sense_sum",
-                                      "max_viol"};
-    for (size_t d = 0; d < sizeof def / sizeof def[0]; d++) e->metric[e->nmetrics++] = nisac__metric_find(def[d]);
+    const char *const *def = e->sys->default_metrics;
+    for (int d = 0; def && def[d] && e->nmetrics < NISAC_EXP_MAX_METRICS; d++) {
+        int m = nisac_metric_find(e->sys, def[d]);
+        if (m >= 0) e->metric[e->nmetrics++] = m;
+    }
+    for (int m = 0; !e->nmetrics && m < e->sys->nmetrics && m < NISAC_EXP_MAX_METRICS; m++)
+        if (e->sys->metrics[m].dim < 0) e->metric[e->nmetrics++] = m;
 }
 
 static uint64_t fnv1a(const char *s)
@@ -473,50 +497,90 @@ static uint64_t fnv1a(const char *s)
     return h;
 }
 
-void nisac__point_index(const nisac_experiment *e, int point, int idx[NISAC_EXP_MAX_AXES])
-{
-    for (int a = e->naxes - 1; a >= 0; a--) {
-        idx[a] = point % e->axes[a].nvalues;
-        point /= e->axes[a].nvalues;
-    }
-}
-
-void nisac_experiment_point_params(const nisac_experiment *e, int point, nisac_noma_params *p)
-{
-    *p = e->base;
-    int idx[NISAC_EXP_MAX_AXES];
-    nisac__point_index(e, point, idx);
-    for (int a = 0; a < e->naxes; a++) {
-        const nisac_exp_axis *ax = &e->axes[a];
-        for (int j = 0; j < ax->nparams; j++) jparam_set(p, ax->param[j], ax->values[idx[a] * ax->nparams + j]);
-    }
-}
-
+/* Every sweep point with every entry's overrides must be valid; the
+ * largest size of each vector dimension sets the record widths. */
 static int validate_points(jctx *c, nisac_experiment *e)
 {
-    e->maxK = e->maxM = 0;
-    for (int pt = 0; pt < e->npoints; pt++) {
-        nisac_noma_params p;
-        nisac_experiment_point_params(e, pt, &p);
-        for (int a = 0; a < e->nalgos; a++) {
-            nisac_noma_params q = p;
-            for (int j = 0; j < e->algos[a].noverride; j++)
-                jparam_set(&q, e->algos[a].override_param[j], e->algos[a].override_value[j]);
-            if (nisac_noma_params_check(&q)) {
+    memset(e->dim_max, 0, sizeof e->dim_max);
+    nisac_params *p = nisac_system_params(e->sys), *q = nisac_system_params(e->sys);
+    int rc = 0;
+    if (!p || !q) rc = jerr(c, "", "out of memory");
+    for (int pt = 0; pt < e->npoints && !rc; pt++) {
+        if ((rc = nisac_experiment_point_params(e, pt, p))) {
+            rc = jerr(c, "", "out of memory");
+            break;
+        }
+        for (int a = 0; a < e->nalgos && !rc; a++) {
+            const nisac_exp_algo *al = &e->algos[a];
+            if (nisac_params_copy(q, p)) {
+                rc = jerr(c, "", "out of memory");
+                break;
+            }
+            for (int j = 0; j < al->noverride; j++)
+                q->v[al->override_param[j]] = nisac_param_to_internal(&q->defs[al->override_param[j]], al->override_value[j]);
+            if (nisac_system_check(e->sys, q)) {
                 const char *m = nisac_last_error();
                 const char *f = strstr(m, "field");
-                return jerr(c, e->naxes ? "sweep" : "scenario", "sweep point %d, algorithm '%s': %s", pt,
-                            e->algos[a].label, f ? f : m);
+                rc = jerr(c, e->naxes ? "sweep" : "scenario", "sweep point %d, algorithm '%s': %s", pt, al->label,
+                          f ? f : m);
+                break;
             }
-            if (q.K > e->maxK) e->maxK = q.K;
-            if (q.M > e->maxM) e->maxM = q.M;
+            int dim[NISAC_MAX_DIMS] = {0};
+            e->sys->dim_sizes(q, dim);
+            for (int d = 0; d < e->sys->ndims; d++)
+                if (dim[d] > e->dim_max[d]) e->dim_max[d] = dim[d];
         }
     }
+    nisac_params_free(p);
+    nisac_params_free(q);
+    return rc;
+}
+
+static int read_vectors(jctx *c, json_t *v, nisac_experiment *e)
+{
+    static const char *const m[] = {"auto", "wide", "long"};
+    int ch;
+    if (jchoice(c, v, "", m, 3, &ch)) return NISAC_EINVAL;
+    e->vectors = ch == 2 ? NISAC_VECTORS_LONG : NISAC_VECTORS_WIDE;
+    e->vectors_auto = ch == 0;
     return 0;
 }
 
-int nisac_experiment_parse(const char *text, size_t len, const char *name, nisac_experiment **out, char *msg,
-                           size_t msglen)
+/* "auto": wide unless a recorded vector metric is wider than NISAC_EXP_WIDE_MAX. */
+static void resolve_vectors(nisac_experiment *e)
+{
+    if (!e->vectors_auto) return;
+    e->vectors = NISAC_VECTORS_WIDE;
+    for (int i = 0; i < e->nmetrics; i++) {
+        int d = e->sys->metrics[e->metric[i]].dim;
+        if (d >= 0 && e->dim_max[d] > NISAC_EXP_WIDE_MAX) e->vectors = NISAC_VECTORS_LONG;
+    }
+}
+
+/* The system the config names ("system"; the default without one). */
+static int read_system(jctx *c, json_t *root, nisac_experiment *e)
+{
+    json_t *v = json_object_get(root, "system");
+    const char *name = NISAC_DEFAULT_SYSTEM;
+    if (v) {
+        if (!json_is_string(v)) return jerr(c, "system", "expected a system name, got %s", jtype(v));
+        name = json_string_value(v);
+    }
+    e->sys = nisac_system_find(e->cat, name);
+    if (!e->sys) {
+        char list[256] = "";
+        for (int i = 0; i < nisac_catalog_nsystems(e->cat); i++) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", nisac_catalog_system_at(e->cat, i)->name);
+        }
+        return jerr(c, "system", "unknown system '%s' (known: %s)", name, list);
+    }
+    if (!(e->base = nisac_system_params(e->sys))) return jerr(c, "", "out of memory");
+    return 0;
+}
+
+int nisac_experiment_parse(const nisac_catalog *cat, const char *text, size_t len, const char *name,
+                           nisac_experiment **out, char *msg, size_t msglen)
 {
     *out = NULL;
     jctx c;
@@ -530,20 +594,23 @@ int nisac_experiment_parse(const char *text, size_t len, const char *name, nisac
         return NISAC_ENOMEM;
     }
     snprintf(e->name, sizeof e->name, "experiment");
-    nisac_noma_params_default(&e->base);
+    e->cat = cat ? cat : nisac_catalog_builtin();
     e->common_channels = 1;
     e->trials = 1;
     e->seed = 1;
     e->draws = 1;
     e->eval_eps = NAN;
+    e->vectors_auto = 1;
     if (!json_is_object(root)) {
         snprintf(msg, msglen, "%s:1:1: expected a JSON object at the top level, got %s", name, jtype(root));
         rc = NISAC_EPARSE;
         goto out;
     }
-    /* Fixed reading order: the sweep and metrics before the plots that name them. */
-    static const char *const order[] = {"name",   "description", "comment",  "scenario", "channels", "sweep",
-                                        "algorithms", "trials",  "seed",     "evaluate", "metrics",  "plots"};
+    /* Fixed reading order: the system first, the sweep and metrics before
+     * the plots that name them. */
+    static const char *const order[] = {"system",     "name",   "description", "comment",  "scenario",
+                                        "channels",   "sweep",  "algorithms",  "trials",   "seed",
+                                        "evaluate",   "metrics", "vectors",    "plots"};
     const char *key;
     json_t *v;
     json_object_foreach(root, key, v)
@@ -551,16 +618,17 @@ int nisac_experiment_parse(const char *text, size_t len, const char *name, nisac
         int known = 0;
         for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) known |= !strcmp(key, order[i]);
         if (!known) {
-            rc = jerr(&c, key, "unknown field (known: name, description, scenario, channels, sweep, algorithms, "
-                               "trials, seed, evaluate, metrics, plots)");
+            rc = jerr(&c, key, "unknown field (known: system, name, description, scenario, channels, sweep, "
+                               "algorithms, trials, seed, evaluate, metrics, vectors, plots)");
             goto out;
         }
     }
+    if ((rc = read_system(&c, root, e))) goto out;
     if (!json_object_get(root, "algorithms")) {
         rc = jerr(&c, "", "missing 'algorithms' (an array of {\"algo\": NAME, ...})");
         goto out;
     }
-    for (size_t i = 0; i < sizeof order / sizeof order[0] && !rc; i++) {
+    for (size_t i = 1; i < sizeof order / sizeof order[0] && !rc; i++) {
         key = order[i];
         if (!strcmp(key, "plots")) continue; /* read last: plots name columns */
         v = json_object_get(root, key);
@@ -578,11 +646,12 @@ int nisac_experiment_parse(const char *text, size_t len, const char *name, nisac
             rc = ju64(&c, v, key, &e->seed);
         } else {
             jenter(&c, key, saved, sizeof saved);
-            if (!strcmp(key, "scenario")) rc = read_scenario(&c, v, &e->base);
+            if (!strcmp(key, "scenario")) rc = read_scenario(&c, v, e);
             else if (!strcmp(key, "channels")) rc = read_channels(&c, v, e);
             else if (!strcmp(key, "sweep")) rc = read_sweep(&c, v, e);
             else if (!strcmp(key, "evaluate")) rc = read_evaluate(&c, v, e);
             else if (!strcmp(key, "metrics")) rc = read_metrics(&c, v, e);
+            else if (!strcmp(key, "vectors")) rc = read_vectors(&c, v, e);
             else if (!strcmp(key, "algorithms")) {
                 if (json_is_array(v) && json_array_size(v) == 0)
                     rc = jerr(&c, "", "expected at least one algorithm entry");
@@ -609,6 +678,7 @@ int nisac_experiment_parse(const char *text, size_t len, const char *name, nisac
         goto out;
     }
     if ((rc = validate_points(&c, e))) goto out;
+    resolve_vectors(e);
     if ((v = json_object_get(root, "plots"))) {
         char saved[256];
         jenter(&c, "plots", saved, sizeof saved);
@@ -635,7 +705,8 @@ out:
     return 0;
 }
 
-int nisac_experiment_load(const char *path, nisac_experiment **out, char *msg, size_t msglen)
+int nisac_experiment_load(const nisac_catalog *cat, const char *path, nisac_experiment **out, char *msg,
+                          size_t msglen)
 {
     *out = NULL;
     size_t len;
@@ -645,7 +716,7 @@ int nisac_experiment_load(const char *path, nisac_experiment **out, char *msg, s
         snprintf(msg, msglen, "%s: cannot read: %s", path, strerror(errno ? errno : ENOMEM));
         return NISAC_EIO;
     }
-    int rc = nisac_experiment_parse(text, len, path, out, msg, msglen);
+    int rc = nisac_experiment_parse(cat, text, len, path, out, msg, msglen);
     free(text);
     if (!rc) snprintf((*out)->path, sizeof (*out)->path, "%s", path);
     return rc;
@@ -655,11 +726,7 @@ void nisac_experiment_free(nisac_experiment *e)
 {
     if (!e) return;
     for (int a = 0; a < NISAC_EXP_MAX_AXES; a++) free(e->axes[a].values);
+    for (int a = 0; a < NISAC_EXP_MAX_ALGOS; a++) nisac_params_free(e->algos[a].opts);
+    nisac_params_free(e->base);
     free(e);
 }
-
-long nisac_experiment_units(const nisac_experiment *e) { return (long)e->npoints * e->trials; }
-
-int nisac_experiment_rows_per_unit(const nisac_experiment *e) { return e->nalgos * e->draws; }
-
-const char *nisac_exp_param_name(int i) { return i >= 0 && i < njparams ? jparams[i].name : NULL; }

@@ -3,14 +3,26 @@
 #define NISAC_EXP_INTERNAL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "nisac/experiment.h"
 
-/* Metric table (records.c). */
-int nisac__metric_find(const char *name);
-
+/* ---- schema (schema.c): what the records of an experiment look like ---- */
 /* The index into each sweep axis of sweep point `point` (last axis fastest). */
 void nisac__point_index(const nisac_experiment *e, int point, int idx[NISAC_EXP_MAX_AXES]);
+/* ",v1,v2,..." : the sweep values of point as they appear in records. */
+void nisac__point_prefix(const nisac_experiment *e, int point, char *buf, size_t len);
+/* Columns recorded metric i (an index into e->metric) takes in
+ * results.csv: 1 for a scalar, the dimension's largest size for a vector
+ * in the wide layout, 0 for a vector in the long layout. */
+int nisac__metric_columns(const nisac_experiment *e, int i);
+/* Whether recorded metric i goes to vectors.csv. */
+int nisac__metric_is_long(const nisac_experiment *e, int i);
+/* Appends ",x" in the records' number format. */
+void nisac__put_num(FILE *f, double x);
+/* The comment lines of both files. */
+void nisac__write_comments(const nisac_experiment *e, FILE *f, const char *what);
 
+/* ---- files (fsutil.c) ---- */
 /* Reads a whole file (at most max bytes); NULL on failure (errno set). */
 char *nisac__slurp(const char *path, size_t max, size_t *len);
 /* Writes data to path atomically (temporary file, fsync, rename). */
@@ -18,12 +30,10 @@ int nisac__write_atomic(const char *path, const char *data, size_t len);
 /* Creates a folder and its parents. */
 int nisac__mkdirs(const char *path);
 
-#endif
-
-/* A results file in memory (summary.c). */
+/* ---- a results file in memory (summary.c) ---- */
 typedef struct {
     char *text;
-    char *header;       /* the comment lines, '\n'-separated */
+    char *header;       /* the comment lines before the column line, '\n'-separated */
     int ncols;
     char **cols;
     long nrows;
@@ -31,8 +41,11 @@ typedef struct {
     int c_point, c_algo, c_trial, c_draw, c_status, c_first_metric;
 } nisac__table;
 
+/* Reads a results file; comment lines ('#') between rows are skipped. */
 int nisac__table_read(const char *path, nisac__table *t, char *msg, size_t msglen);
 void nisac__table_free(nisac__table *t);
 int nisac__table_col(const nisac__table *t, const char *name);
 double nisac__cell_num(const char *s);
 int nisac__status_feasible(const char *status);
+
+#endif

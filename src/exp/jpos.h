@@ -5,6 +5,10 @@
 
 #include <stddef.h>
 
+#define jpos_scan nisac__jpos_scan
+#define jpos_find nisac__jpos_find
+#define jpos_free nisac__jpos_free
+
 typedef struct {
     char *path;
     int line, col;

@@ -1,13 +1,30 @@
 /* Shared JSON reading for scenarios and experiment configs: typed field
  * readers whose errors name "FILE:LINE:COL: field 'PATH': what was
- * expected".  Internal to src/exp. */
+ * expected", and readers driven by parameter tables.  Internal to
+ * src/exp: the short names below are macros for nisac__-prefixed symbols. */
 #ifndef NISAC_JSONUTIL_H
 #define NISAC_JSONUTIL_H
 
 #include <jansson.h>
 #include <stdint.h>
 #include "jpos.h"
-#include "nisac/algo.h"
+#include "nisac/params.h"
+
+#define jctx_open nisac__jctx_open
+#define jctx_close nisac__jctx_close
+#define jerr nisac__jerr
+#define jenter nisac__jenter
+#define jleave nisac__jleave
+#define jtype nisac__jtype
+#define jnum nisac__jnum
+#define jint nisac__jint
+#define ju64 nisac__ju64
+#define jbool nisac__jbool
+#define jchoice nisac__jchoice
+#define jread_value nisac__jread_value
+#define jread_param nisac__jread_param
+#define jread_table nisac__jread_table
+#define jnames nisac__jnames
 
 typedef struct {
     const char *file;    /* name used in messages */
@@ -36,29 +53,17 @@ int ju64(const jctx *c, json_t *v, const char *key, uint64_t *out);
 int jbool(const jctx *c, json_t *v, const char *key, int *out);
 int jchoice(const jctx *c, json_t *v, const char *key, const char *const *names, int n, int *out);
 
-/* Reads an "options" object over op. */
-int jread_options(jctx *c, json_t *o, nisac_opts *op);
-/* Applies scenario field key = v to p.  Returns 0 when applied, 1 when
- * key is not a scenario parameter, NISAC_EINVAL on a bad value. */
-int jread_param(jctx *c, const char *key, json_t *v, nisac_noma_params *p);
+/* Reads the scalar value v of entry d (a number, a choice name, a
+ * boolean) in config units, checked against the entry. */
+int jread_value(const jctx *c, const nisac_param_def *d, json_t *v, const char *key, double *out);
+/* Applies member key = v to p when key names an entry of p's table (a
+ * LIST entry takes an array).  Returns 0 when applied, 1 when key is not
+ * in the table, NISAC_EINVAL on a bad value. */
+int jread_param(jctx *c, const char *key, json_t *v, nisac_params *p);
+/* Reads an object of entries of p's table ("options"); an unknown member
+ * is an error naming `what` ("option") and listing the known names. */
+int jread_table(jctx *c, json_t *o, nisac_params *p, const char *what);
+/* "a, b, c": the names of a table (entries with any of `skip` flags left out). */
+void jnames(const nisac_param_def *defs, int n, unsigned skip, char *buf, size_t len);
 
 #endif
-
-/* Scalar scenario parameters that a sweep or an algorithm override may set. */
-typedef enum { JP_INT, JP_REAL, JP_POS, JP_NONNEG, JP_DB, JP_CHOICE } jparam_kind;
-typedef struct {
-    const char *name;
-    jparam_kind kind;
-    double lo, hi;               /* range for JP_INT */
-    const char *const *choices;  /* for JP_CHOICE */
-    int nchoices;
-    const char *help;
-} jparam;
-extern const jparam jparams[];
-extern const int njparams;
-int jparam_find(const char *name);
-/* Reads value v of parameter i (a number, or a choice name) into *out. */
-int jparam_read(const jctx *c, int i, json_t *v, const char *key, double *out);
-void jparam_set(nisac_noma_params *p, int i, double v);
-/* The value as it appears in records ("own", "8", "0.05"). */
-void jparam_format(int i, double v, char *buf, size_t len);

@@ -103,6 +103,10 @@ int nisac__table_read(const char *path, nisac__table *t, char *msg, size_t msgle
     while (*p) {
         line++;
         nl = strchr(p, '\n');
+        if (*p == '#' && nl) { /* a comment between rows ("# error: ...") */
+            p = nl + 1;
+            continue;
+        }
         if (!nl) {
             snprintf(msg, msglen, "%s:%d: incomplete last line (an interrupted run? use 'nisac run --resume')", path, line);
             nisac__table_free(t);

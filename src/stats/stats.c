@@ -1,5 +1,5 @@
 /* Sample statistics with Student-t confidence intervals (GSL). */
-#include "nisac/experiment.h"
+#include "nisac/stats.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>

@@ -47,7 +47,7 @@ static void test_default_scenario(void)
     CHECK(rc == 0);
     CHECK(strstr(out, "status: optimal") != NULL);
     CHECK(strstr(out, "max violation") != NULL);
-    CHECK(strstr(out, "P(theta)") != NULL);
+    CHECK(strstr(out, "sense_power") != NULL);
 }
 
 static void test_json_output(void)
@@ -58,27 +58,32 @@ static void test_json_output(void)
     json_t *j = json_loads(out, 0, &je);
     CHECK(j != NULL);
     if (!j) return;
-    const char *keys[] = {"status", "objective", "total_power_W", "user_sinr_db", "sensing_power_W",
-                          "max_violation", "rank_ratio", "solves", "beamformers"};
+    const char *keys[] = {"system", "status", "objective", "metrics", "violations", "max_violation", "diagnostics",
+                          "solves", "design"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         CHECK_MSG(json_object_get(j, keys[i]) != NULL, "missing %s", keys[i]);
     CHECK(!strcmp(json_string_value(json_object_get(j, "status")), "optimal"));
-    json_t *us = json_object_get(j, "user_sinr_db");
+    json_t *m = json_object_get(j, "metrics");
+    json_t *us = json_object_get(m, "user_sinr_db");
     CHECK(json_array_size(us) == 3);
     for (size_t k = 0; k < json_array_size(us); k++)
         CHECK(json_real_value(json_array_get(us, k)) >= 12.0 - 1e-5);
-    CHECK(json_array_size(json_object_get(j, "beamformers")) == 3);
+    CHECK(json_array_size(json_object_get(m, "sense_power")) == 2);
+    CHECK(json_array_size(json_object_get(json_object_get(j, "diagnostics"), "rank_ratio")) == 3);
+    CHECK(json_array_size(json_object_get(json_object_get(j, "design"), "W")) == 3);
+    /* the objective of power minimisation is (12a): beam + sensing power */
+    CHECK_REL(json_real_value(json_object_get(j, "objective")), json_real_value(json_object_get(m, "total_power")),
+              1e-12);
     json_decref(j);
 }
 
 /* Channels given explicitly reproduce the run that drew them from a seed. */
 static void test_explicit_channels(void)
 {
-    nisac_scenario sc;
-    nisac_scenario_default(&sc);
-    sc.seed = 7;
     double complex H[24];
-    nisac_scenario_channels(&sc, H);
+    nisac_rng r;
+    nisac_rng_init(&r, 7, 0, 0, NISAC_PURPOSE_CHANNEL); /* the stream of --seed 7 --trial 0 */
+    nisac_rayleigh(&r, 8, 3, H, 8);
     char text[8192];
     size_t n = (size_t)snprintf(text, sizeof text, "{\n  \"algo\": \"sdr-powermin\",\n  \"channels\": [");
     for (int k = 0; k < 3; k++) {
@@ -96,8 +101,8 @@ static void test_explicit_channels(void)
     json_t *a = json_loads(out, 0, NULL), *b = json_loads(out2, 0, NULL);
     CHECK(a && b);
     if (a && b)
-        CHECK_REL(json_real_value(json_object_get(a, "total_power_W")),
-                  json_real_value(json_object_get(b, "total_power_W")), 1e-12);
+        CHECK_REL(json_real_value(json_object_get(json_object_get(a, "metrics"), "total_power")),
+                  json_real_value(json_object_get(json_object_get(b, "metrics"), "total_power")), 1e-12);
     json_decref(a);
     json_decref(b);
 }
@@ -122,6 +127,23 @@ static void test_bad_flags(void)
     expect_bad("solve --Ps", "missing value");
     expect_bad("solve --sigma2 -1", "sigma2");
     expect_bad("bogus", "unknown command");
+    expect_bad("solve --system nope", "unknown system 'nope'");
+    /* options belong to their algorithm: mu is sdr-maxmin's */
+    expect_bad("solve --algo sdr-powermin --mu 0.1", "unknown option '--mu' for system 'noma-isac' and algorithm 'sdr-powermin'");
+    expect_bad("solve --method quick", "expected one of printed|fast, got 'quick'");
+}
+
+/* Help and listings come from the tables: every parameter, option and metric. */
+static void test_help_from_tables(void)
+{
+    CHECK(sh("solve --help", out, sizeof out, err, sizeof err) == 0);
+    const nisac_system *s = nisac_system_find(NULL, "noma-isac");
+    for (int i = 0; i < s->nparams; i++) CHECK_MSG(strstr(out, s->params[i].help) != NULL, "%s", s->params[i].name);
+    CHECK(strstr(out, "--Ptotal X") && strstr(out, "--sic-order ") && strstr(out, "--method NAME"));
+    CHECK(sh("systems", out, sizeof out, err, sizeof err) == 0);
+    for (int i = 0; i < s->nmetrics; i++) CHECK_MSG(strstr(out, s->metrics[i].name) != NULL, "%s", s->metrics[i].name);
+    CHECK(sh("algos", out, sizeof out, err, sizeof err) == 0);
+    CHECK(strstr(out, "sdr-maxmin") && strstr(out, "oma_basis"));
 }
 
 static void test_bad_json(void)
@@ -156,6 +178,7 @@ int main(void)
     RUN(test_explicit_channels);
     RUN(test_bad_flags);
     RUN(test_bad_json);
+    RUN(test_help_from_tables);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd)) {}

@@ -112,12 +112,12 @@ static void test_workers_identical(void)
     CHECK_MSG(sh(cmd) == 0, "%s", err);
     CHECK(exists(path("w1/results.csv")));
     CHECK(same_file(path("w1/results.csv"), path("w2/results.csv")));
-    /* 6 points x 6 trials x 3 algorithms x 3 draws rows + 7 header lines */
+    /* 6 points x 6 trials x 3 algorithms x 3 draws rows + 8 header lines */
     size_t len;
     char *t = slurp(path("w1/results.csv"), &len);
     long lines = 0;
     for (size_t i = 0; t && i < len; i++) lines += t[i] == '\n';
-    CHECK_MSG(lines == 7 + 6 * 6 * 3 * 3, "%ld lines", lines);
+    CHECK_MSG(lines == 8 + 6 * 6 * 3 * 3, "%ld lines", lines);
     /* a run over a finished one is refused without --force, and leaves it */
     CHECK(sh(cmd) == 2 && strstr(err, "exists"));
     CHECK(same_file(path("w1/results.csv"), path("w2/results.csv")));
@@ -253,10 +253,15 @@ static void test_bad_configs(void)
         {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}, {\"algo\": \"sdr-powermin\"}]}", "field 'algorithms[1].label': label 'sdr-powermin' is used twice"},
         {"{\"algorithms\": [{\"algo\": \"sdr-powermin\", \"gamma_db_from\": \"x\"}]}", "field 'algorithms[0].gamma_db_from': no earlier"},
         {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"sweep\": [{\"param\": \"Q\", \"values\": [1]}]}", "field 'sweep[0].param': unknown sweep parameter 'Q'"},
-        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"sweep\": [{\"param\": \"K\", \"values\": [2, 40]}]}", "field 'sweep[0].values[1]': expected an integer in 1..32, got 40"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"sweep\": [{\"param\": \"K\", \"values\": [2, 0]}]}", "field 'sweep[0].values[1]': expected an integer in 1..100000, got 0"},
+        {"{\"system\": \"ris\", \"algorithms\": [{\"algo\": \"sdr-powermin\"}]}", "c.json:1:2: field 'system': unknown system 'ris' (known: noma-isac)"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\", \"options\": {\"mu\": 0.1}}]}", "field 'algorithms[0].options.mu': unknown option (known: nrand, rank_tol, feas_tol, sdp_tol, sdp_maxiter)"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"scenario\": {\"targets_deg\": [10, 95]}}", "field 'scenario.targets_deg[1]': targets_deg must be in [-90, 90] deg, got 95"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"sweep\": [{\"param\": \"targets_deg\", \"values\": [1]}]}", "unknown sweep parameter 'targets_deg'"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"vectors\": \"tall\"}", "field 'vectors': expected one of auto|wide|long"},
         {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"plots\": [{\"file\": \"a\", \"y\": \"nothing\"}]}", "field 'plots[0].y'"},
         {"[1, 2]", "c.json:1:1: expected a JSON object"},
-        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\", \"options\": {\"mu\": \"fast\"}}]}", "field 'algorithms[0].options.mu': expected a number"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-maxmin\", \"options\": {\"mu\": \"fast\"}}]}", "field 'algorithms[0].options.mu': expected a number"},
         {"", "c.json:1:"},
     };
     const int n = (int)(sizeof cases / sizeof cases[0]);

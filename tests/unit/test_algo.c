@@ -6,21 +6,78 @@
 
 static nisac_noma_instance *make(const nisac_noma_params *p, uint64_t seed)
 {
-    double complex H[64 * NISAC_MAX_USERS];
+    double complex *H = malloc(sizeof(double complex) * (size_t)p->N * p->K);
     nisac_rng r;
     nisac_rng_init(&r, seed, 0, 0, NISAC_PURPOSE_CHANNEL);
     nisac_rayleigh(&r, p->N, p->K, H, p->N);
     nisac_noma_instance *inst = NULL;
-    if (nisac_noma_instance_new(p, H, p->N, &inst)) return NULL;
-    return inst;
+    int rc = nisac_noma_instance_new(p, H, p->N, &inst);
+    free(H);
+    return rc ? NULL : inst;
 }
 
-static nisac_design_out *run(const char *algo, const nisac_noma_instance *inst, const nisac_opts *o)
+/* One design through the generic driver, with what the tests read. */
+typedef struct {
+    nisac_instance *gi;
+    nisac_design_t *d;
+    nisac_report *r;
+    nisac_solve_status status;
+    const double complex *W;
+    double t, sdp_obj, sdp_gap, worst_min_sinr, slot_gamma, max_viol;
+    int solves, iterations;
+    const char *note;
+} run_t;
+
+/* Options of algorithm name with one option set: "method=1" style pairs. */
+static nisac_params *opts(const char *algo, const char *name, double value)
 {
-    nisac_design_out *out = nisac_design_out_new(inst->p.N, inst->p.K);
-    int rc = nisac_design(nisac_algo_find(algo), inst, o, out);
+    nisac_params *o = nisac_algo_opts(nisac_algo_find(NULL, NULL, algo));
+    if (name) CHECK(nisac_params_set_named(o, name, value) == NISAC_OK);
+    return o;
+}
+
+static run_t *run_with(const char *algo, const nisac_noma_instance *inst, const nisac_params *o)
+{
+    run_t *x = calloc(1, sizeof *x);
+    CHECK(nisac_noma_wrap(inst, &x->gi) == NISAC_OK);
+    x->d = nisac_design_new(x->gi);
+    x->r = nisac_report_new();
+    int rc = nisac_design(nisac_algo_find(NULL, NULL, algo), x->gi, o, 1, x->d, x->r);
     CHECK_MSG(rc == NISAC_OK, "%s: %s", algo, nisac_last_error());
-    return out;
+    x->status = x->r->status;
+    x->W = nisac_design_block(x->d, "W")->z;
+    x->t = nisac_report_get1(x->r, "t", 0);
+    x->sdp_obj = nisac_report_get1(x->r, "sdp_obj", NAN);
+    x->sdp_gap = x->r->gap;
+    x->slot_gamma = nisac_design_block(x->d, "slot_gamma")->x[0];
+    x->worst_min_sinr = nisac_eval_scalar(x->r->eval, nisac_metric_find(x->gi->sys, "worst_min_sinr_db"));
+    x->max_viol = x->r->eval->max_viol;
+    x->solves = x->r->solves;
+    x->iterations = x->r->iterations;
+    x->note = x->r->note;
+    return x;
+}
+
+static run_t *run(const char *algo, const nisac_noma_instance *inst, const nisac_params *o)
+{
+    /* the options of another algorithm are not its own: fall back to its defaults */
+    return run_with(algo, inst, o && o->defs == nisac_algo_find(NULL, NULL, algo)->opts ? o : NULL);
+}
+
+/* Metric name of the judge's evaluation (internal units: SINRs linear). */
+static double M(const run_t *x, const char *name, int i)
+{
+    int m = nisac_metric_find(x->gi->sys, name);
+    CHECK_MSG(m >= 0 && i < x->r->eval->len[m], "metric %s[%d]", name, i);
+    return m >= 0 && i < x->r->eval->len[m] ? x->r->eval->val[m][i] : NAN;
+}
+
+static void done(run_t *x)
+{
+    nisac_report_free(x->r);
+    nisac_design_free(x->d);
+    nisac_instance_free(x->gi);
+    free(x);
 }
 
 /* One user, no target: min ||w||^2 s.t. |h^H w|^2 / sigma^2 >= gamma has
@@ -31,16 +88,15 @@ static void test_closed_form_single_user(void)
     nisac_noma_params_default(&p);
     p.K = 1;
     p.M = 0;
-    nisac_opts o;
-    nisac_opts_default(&o);
+    nisac_params *o = NULL;
     for (uint64_t seed = 1; seed <= 3; seed++) {
         p.gamma = nisac_undb(10.0 + 5.0 * seed);
         nisac_noma_instance *inst = make(&p, seed);
-        nisac_design_out *out = run("sdr-powermin", inst, &o);
+        run_t *out = run("sdr-powermin", inst, o);
         double h2 = nisac_cnorm2(p.N, inst->H);
         CHECK(out->status == NISAC_STATUS_OPTIMAL);
-        CHECK_REL(out->eval.total_power, p.gamma * p.sigma2 / h2, 1e-6);
-        nisac_design_out_free(out);
+        CHECK_REL(M(out, "total_power", 0), p.gamma * p.sigma2 / h2, 1e-6);
+        done(out);
         nisac_noma_instance_free(inst);
     }
 }
@@ -53,21 +109,21 @@ static void test_closed_form_sensing_only(void)
     nisac_noma_params_default(&p);
     p.K = 1;
     p.M = 1;
-    p.theta[0] = nisac_deg2rad(25.0);
+    const double theta25[1] = {nisac_deg2rad(25.0)};
+    p.theta = theta25;
     p.gamma = 0.0;
-    nisac_opts o;
-    nisac_opts_default(&o);
+    nisac_params *o = NULL;
     nisac_noma_instance *inst = make(&p, 4);
-    nisac_design_out *out = run("sdr-powermin", inst, &o);
+    run_t *out = run("sdr-powermin", inst, o);
     CHECK(out->status == NISAC_STATUS_OPTIMAL);
-    CHECK_REL(out->eval.comm_power, p.Ps / p.N, 1e-6);
-    CHECK_REL(out->eval.sense_power[0], p.Ps, 1e-6);
+    CHECK_REL(M(out, "comm_power", 0), p.Ps / p.N, 1e-6);
+    CHECK_REL(M(out, "sense_power", 0), p.Ps, 1e-6);
     double complex a[8];
     nisac_ula_steering(p.N, p.d_lambda, p.theta[0], a);
     double align = cabs(nisac_cdot(p.N, a, out->W)) /
                    sqrt(nisac_cnorm2(p.N, a) * nisac_cnorm2(p.N, out->W));
     CHECK_REL(align, 1.0, 1e-6);
-    nisac_design_out_free(out);
+    done(out);
     nisac_noma_instance_free(inst);
 }
 
@@ -78,28 +134,27 @@ static void test_powermin_gap_and_feasibility(void)
 {
     nisac_noma_params p;
     nisac_noma_params_default(&p);
-    nisac_opts o;
-    nisac_opts_default(&o);
+    nisac_params *o = NULL;
     int optimal = 0;
     for (int dec = 0; dec < 2; dec++)
         for (uint64_t seed = 1; seed <= 4; seed++) {
             p.decoders = (nisac_decoders)dec;
             p.gamma = nisac_undb(dec ? 20.0 : 10.0);
             nisac_noma_instance *inst = make(&p, seed);
-            nisac_design_out *out = run("sdr-powermin", inst, &o);
+            run_t *out = run("sdr-powermin", inst, o);
             if (out->status == NISAC_STATUS_OPTIMAL) {
                 optimal++;
                 CHECK(out->sdp_gap < 1e-6);
-                CHECK_MSG(out->eval.max_viol <= 1e-6, "seed %d: violation %g", (int)seed, out->eval.max_viol);
+                CHECK_MSG(out->max_viol <= 1e-6, "seed %d: violation %g", (int)seed, out->max_viol);
                 /* rank one: the design attains the relaxation bound */
-                CHECK_REL(out->eval.objective, out->sdp_obj, 1e-6);
+                CHECK_REL(M(out, "objective", 0), out->sdp_obj, 1e-6);
             } else {
                 CHECK_MSG(out->status == NISAC_STATUS_FEASIBLE, "seed %d: status %s (%s)", (int)seed,
                           nisac_status_name(out->status), out->note);
-                CHECK(out->eval.max_viol <= 1e-6);
-                CHECK(out->eval.objective >= out->sdp_obj * (1 - 1e-6)); /* relaxation is a bound */
+                CHECK(out->max_viol <= 1e-6);
+                CHECK(M(out, "objective", 0) >= out->sdp_obj * (1 - 1e-6)); /* relaxation is a bound */
             }
-            nisac_design_out_free(out);
+            done(out);
             nisac_noma_instance_free(inst);
         }
     CHECK(optimal >= 4);
@@ -113,39 +168,39 @@ static void test_maxmin_consistency(void)
 {
     nisac_noma_params p;
     nisac_noma_params_default(&p);
-    nisac_opts o;
-    nisac_opts_default(&o);
+    nisac_params *o = NULL;
     for (int dec = 0; dec < 2; dec++)
         for (uint64_t seed = 1; seed <= 3; seed++) {
             p.decoders = (nisac_decoders)dec;
             nisac_noma_instance *inst = make(&p, seed);
-            o.method = NISAC_MAXMIN_PRINTED;
-            nisac_design_out *mm = run("sdr-maxmin", inst, &o);
-            o.method = NISAC_MAXMIN_FAST;
-            nisac_design_out *mf = run("sdr-maxmin", inst, &o);
+            nisac_params *printed = opts("sdr-maxmin", "method", 0), *fast = opts("sdr-maxmin", "method", 1);
+            const double mu = nisac_params_get(printed, "mu");
+            run_t *mm = run("sdr-maxmin", inst, printed);
+            run_t *mf = run("sdr-maxmin", inst, fast);
+            nisac_params_free(printed);
+            nisac_params_free(fast);
             CHECK(mm->status == NISAC_STATUS_OPTIMAL || mm->status == NISAC_STATUS_FEASIBLE);
-            CHECK(mm->eval.min_sinr >= mm->t * (1 - 1e-6));
-            CHECK_MSG(mm->eval.min_sinr - mm->t <= o.mu, "t=%g min SINR=%g", mm->t, mm->eval.min_sinr);
-            CHECK(mm->eval.max_viol <= 1e-6);
-            CHECK_MSG(fabs(mm->t - mf->t) <= o.mu, "printed t=%g fast t=%g", mm->t, mf->t);
+            CHECK(M(mm, "min_sinr_db", 0) >= mm->t * (1 - 1e-6));
+            CHECK_MSG(M(mm, "min_sinr_db", 0) - mm->t <= mu, "t=%g min SINR=%g", mm->t, M(mm, "min_sinr_db", 0));
+            CHECK(mm->max_viol <= 1e-6);
+            CHECK_MSG(fabs(mm->t - mf->t) <= mu, "printed t=%g fast t=%g", mm->t, mf->t);
             CHECK(mf->solves < mm->solves || mf->iterations < mm->iterations);
 
             nisac_noma_params q = p;
             q.gamma = mm->t;
             nisac_noma_instance *at = make(&q, seed);
-            nisac_opts_default(&o);
-            nisac_design_out *pm = run("sdr-powermin", at, &o);
-            CHECK_MSG(pm->eval.total_power <= p.P_total * (1 + 1e-6), "power %g at t", pm->eval.total_power);
+            run_t *pm = run("sdr-powermin", at, o);
+            CHECK_MSG(M(pm, "total_power", 0) <= p.P_total * (1 + 1e-6), "power %g at t", M(pm, "total_power", 0));
             nisac_noma_instance_free(at);
-            q.gamma = mm->t + 2 * o.mu;
+            q.gamma = mm->t + 2 * mu;
             at = make(&q, seed);
-            nisac_design_out *pm2 = run("sdr-powermin", at, &o);
+            run_t *pm2 = run("sdr-powermin", at, o);
             CHECK_MSG(pm2->sdp_obj > p.P_total, "power %g at t + 2 mu", pm2->sdp_obj);
-            nisac_design_out_free(pm);
-            nisac_design_out_free(pm2);
+            done(pm);
+            done(pm2);
             nisac_noma_instance_free(at);
-            nisac_design_out_free(mm);
-            nisac_design_out_free(mf);
+            done(mm);
+            done(mf);
             nisac_noma_instance_free(inst);
         }
 }
@@ -161,20 +216,19 @@ static void test_robust(void)
     p.decoders = NISAC_DECODERS_OWN;
     p.gamma = nisac_undb(10.0);
     p.eps = 0.05;
-    nisac_opts o;
-    nisac_opts_default(&o);
+    nisac_params *o = NULL;
     for (uint64_t seed = 1; seed <= 2; seed++) {
         nisac_noma_instance *inst = make(&p, seed);
-        nisac_design_out *rb = run("sdr-robust", inst, &o);
-        nisac_design_out *nr = run("sdr-powermin", inst, &o);
+        run_t *rb = run("sdr-robust", inst, o);
+        run_t *nr = run("sdr-powermin", inst, o);
         CHECK_MSG(rb->status == NISAC_STATUS_OPTIMAL || rb->status == NISAC_STATUS_FEASIBLE,
                   "status %s (%s)", nisac_status_name(rb->status), rb->note);
         CHECK_MSG(rb->worst_min_sinr >= p.gamma * (1 - 1e-6), "worst %g < gamma %g", rb->worst_min_sinr, p.gamma);
-        CHECK(rb->eval.total_power > nr->eval.total_power);
-        double ws[NISAC_MAX_USERS][NISAC_MAX_USERS];
+        CHECK(M(rb, "total_power", 0) > M(nr, "total_power", 0));
+        double ws[3 * 3];
         CHECK(nisac_noma_worst_sinr(inst, nr->W, p.N, p.eps, 1e-9, ws) == NISAC_OK);
         double worst_nr = INFINITY;
-        for (int k = 0; k < p.K; k++) worst_nr = fmin(worst_nr, ws[k][k]);
+        for (int k = 0; k < p.K; k++) worst_nr = fmin(worst_nr, ws[k * p.K + k]);
         CHECK(worst_nr < p.gamma);
         /* sampled errors on the sphere ||dh|| = eps */
         nisac_rng r;
@@ -184,7 +238,7 @@ static void test_robust(void)
         double min_nr = INFINITY;
         for (int s = 0; s < 2000; s++) {
             for (int k = 0; k < p.K; k++) nisac_csi_error_sphere(&r, p.N, p.eps, dH + k * p.N);
-            nisac_noma_eval e1, e2;
+            nisac_noma_eval e1 = NISAC_NOMA_EVAL_INIT, e2 = NISAC_NOMA_EVAL_INIT;
             nisac_noma_evaluate(inst, nr->W, p.N, dH, 0, &e1);
             nisac_noma_evaluate(inst, rb->W, p.N, dH, 0, &e2);
             below_nr += e1.min_sinr < p.gamma * (1 - 1e-9);
@@ -192,11 +246,13 @@ static void test_robust(void)
             min_nr = fmin(min_nr, e1.min_sinr);
             CHECK(e2.min_sinr >= rb->worst_min_sinr * (1 - 1e-6)); /* sampling never beats the TRS bound */
             CHECK(e1.min_sinr >= worst_nr * (1 - 1e-6));
+            nisac_noma_eval_release(&e1);
+            nisac_noma_eval_release(&e2);
         }
         CHECK(below_nr > 0);
         CHECK(below_rb == 0);
-        nisac_design_out_free(rb);
-        nisac_design_out_free(nr);
+        done(rb);
+        done(nr);
         nisac_noma_instance_free(inst);
     }
 }
@@ -206,26 +262,26 @@ static void test_infeasible(void)
 {
     nisac_noma_params p;
     nisac_noma_params_default(&p);
-    nisac_opts o;
-    nisac_opts_default(&o);
+    nisac_params *o = NULL;
     /* N = 1: alpha = 1 for every angle, so Cbar = (sum P)^2 / ... = P^2 >= Ps^2 = 4 > xi = 1 */
     p.N = 1;
     p.xi = 1.0;
     nisac_noma_instance *inst = make(&p, 1);
-    nisac_design_out *out = run("sdr-powermin", inst, &o);
+    run_t *out = run("sdr-powermin", inst, o);
     CHECK_MSG(out->status == NISAC_STATUS_INFEASIBLE, "status %s", nisac_status_name(out->status));
     for (int i = 0; i < p.N * p.K; i++) CHECK(isfinite(creal(out->W[i])) && isfinite(cimag(out->W[i])));
-    nisac_design_out_free(out);
+    done(out);
     nisac_noma_instance_free(inst);
     /* max-min with a budget below the sensing requirement (Ps M (1 + 1/N) > P_total) */
     nisac_noma_params_default(&p);
     p.P_total = 3.0;
     inst = make(&p, 1);
     for (int m = 0; m < 2; m++) {
-        o.method = (nisac_maxmin_method)m;
-        out = run("sdr-maxmin", inst, &o);
+        o = opts("sdr-maxmin", "method", m);
+        out = run("sdr-maxmin", inst, o);
+        nisac_params_free(o);
         CHECK_MSG(out->status == NISAC_STATUS_INFEASIBLE, "status %s", nisac_status_name(out->status));
-        nisac_design_out_free(out);
+        done(out);
     }
     nisac_noma_instance_free(inst);
 }
@@ -238,27 +294,27 @@ static void test_oma(void)
     nisac_noma_params_default(&p);
     p.decoders = NISAC_DECODERS_OWN;
     p.gamma = nisac_undb(10.0);
-    nisac_opts o;
-    nisac_opts_default(&o);
+    nisac_params *o = NULL;
     nisac_noma_instance *inst = make(&p, 2);
-    nisac_design_out *oma = run("oma-sdr", inst, &o);
-    nisac_design_out *noma = run("sdr-powermin", inst, &o);
+    run_t *oma = run("oma-sdr", inst, o);
+    run_t *noma = run("sdr-powermin", inst, o);
     CHECK(oma->status == NISAC_STATUS_OPTIMAL || oma->status == NISAC_STATUS_FEASIBLE);
     CHECK_REL(oma->slot_gamma, pow(1 + p.gamma, p.K) - 1, 1e-12);
     for (int k = 0; k < p.K; k++) {
-        CHECK(oma->eval.user_sinr[k] >= oma->slot_gamma * (1 - 1e-6));
-        CHECK(oma->eval.rate[k] >= log2(1 + p.gamma) * (1 - 1e-6));
+        CHECK(M(oma, "user_sinr_db", k) >= oma->slot_gamma * (1 - 1e-6));
+        CHECK(M(oma, "user_rate", k) >= log2(1 + p.gamma) * (1 - 1e-6));
     }
-    CHECK(oma->eval.max_viol <= 1e-6);
-    CHECK(oma->eval.total_power > noma->eval.total_power);
+    CHECK(oma->max_viol <= 1e-6);
+    CHECK(M(oma, "total_power", 0) > M(noma, "total_power", 0));
     /* max-min per slot: one SDP per slot */
-    o.problem = NISAC_PROBLEM_MAXMIN;
-    nisac_design_out *om = run("oma-sdr", inst, &o);
+    o = opts("oma-sdr", "problem", 1);
+    run_t *om = run("oma-sdr", inst, o);
+    nisac_params_free(o);
     CHECK(om->solves >= p.K);
-    CHECK(om->eval.max_viol <= 1e-6);
-    nisac_design_out_free(om);
-    nisac_design_out_free(oma);
-    nisac_design_out_free(noma);
+    CHECK(om->max_viol <= 1e-6);
+    done(om);
+    done(oma);
+    done(noma);
     nisac_noma_instance_free(inst);
 }
 

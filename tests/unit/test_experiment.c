@@ -3,13 +3,14 @@
  * against the optimality relation between (8) and (12). */
 #include "harness.h"
 #include "nisac/experiment.h"
+#include "nisac/noma_isac.h"
 
 #include <string.h>
 
 static nisac_experiment *parse(const char *text, char *msg, size_t len)
 {
     nisac_experiment *e = NULL;
-    nisac_experiment_parse(text, strlen(text), "t.json", &e, msg, len);
+    nisac_experiment_parse(NULL, text, strlen(text), "t.json", &e, msg, len);
     return e;
 }
 
@@ -23,15 +24,21 @@ static void test_point_order(void)
     CHECK_MSG(e != NULL, "%s", msg);
     if (!e) return;
     CHECK(e->npoints == 6);
+    nisac_params *ps = nisac_system_params(e->sys);
     nisac_noma_params p;
-    nisac_experiment_point_params(e, 0, &p);
+    nisac_experiment_point_params(e, 0, ps);
+    nisac_noma_params_from(ps, &p);
     CHECK(p.decoders == NISAC_DECODERS_ALL && p.P_total == 6);
-    nisac_experiment_point_params(e, 1, &p); /* the last axis runs fastest */
+    nisac_experiment_point_params(e, 1, ps); /* the last axis runs fastest */
+    nisac_noma_params_from(ps, &p);
     CHECK(p.decoders == NISAC_DECODERS_ALL && p.P_total == 8);
-    nisac_experiment_point_params(e, 3, &p);
+    nisac_experiment_point_params(e, 3, ps);
+    nisac_noma_params_from(ps, &p);
     CHECK(p.decoders == NISAC_DECODERS_OWN && p.P_total == 6);
-    nisac_experiment_point_params(e, 5, &p);
+    nisac_experiment_point_params(e, 5, ps);
+    nisac_noma_params_from(ps, &p);
     CHECK(p.decoders == NISAC_DECODERS_OWN && p.P_total == 10);
+    nisac_params_free(ps);
     nisac_experiment_free(e);
 }
 
@@ -75,12 +82,18 @@ static void test_positions(void)
               msg, sizeof msg);
     CHECK(e == NULL);
     CHECK_MSG(strstr(msg, "t.json:4:27: field 'sweep[0].values[1][1]': expected a number"), "%s", msg);
-    /* an invalid sweep point names the point and the field */
+    /* a value out of its parameter's range is named where it stands */
     e = parse("{\"algorithms\": [{\"algo\": \"sdr-powermin\"}],\n"
               "\"sweep\": [{\"param\": \"d_lambda\", \"values\": [0.5, 2]}]}",
               msg, sizeof msg);
     CHECK(e == NULL);
-    CHECK_MSG(strstr(msg, "sweep point 1") && strstr(msg, "d_lambda"), "%s", msg);
+    CHECK_MSG(strstr(msg, "t.json:2:49: field 'sweep[0].values[1]': d_lambda must be in (0, 1] wavelengths, got 2"), "%s", msg);
+    /* an invalid combination names the sweep point and the field */
+    e = parse("{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"scenario\": {\"rho_s\": 0},\n"
+              "\"sweep\": [{\"param\": \"rho_c\", \"values\": [1, 0]}]}",
+              msg, sizeof msg);
+    CHECK(e == NULL);
+    CHECK_MSG(strstr(msg, "sweep point 1") && strstr(msg, "rho_c"), "%s", msg);
 }
 
 /* Nesting deeper than the scanner records must still be scanned, not

@@ -21,60 +21,63 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+/* One design of algo with option `method` (-1: none) on inst. */
+static void design(const char *algo, int method, const nisac_instance *inst, nisac_design_t *d, nisac_report *r)
+{
+    const nisac_algo *a = nisac_algo_find(NULL, NULL, algo);
+    nisac_params *o = nisac_algo_opts(a);
+    if (method >= 0) nisac_params_set_named(o, "method", method);
+    nisac_design(a, inst, o, 1, d, r);
+    nisac_params_free(o);
+}
+
 int main(int argc, char **argv)
 {
     int reps = argc > 1 ? atoi(argv[1]) : 5;
     if (reps < 1 || reps > 1000) reps = 5;
     const int sizes[3][3] = {{8, 3, 2}, {16, 4, 2}, {32, 6, 3}};
     const double angles[3] = {-60, 60, 0};
+    const nisac_system *sys = nisac_system_find(NULL, "noma-isac");
     printf("%-12s %-8s %-11s %-11s %-11s %-7s %-7s %-7s %-7s %-8s %-8s\n", "(N,K,M)", "decoders",
            "powermin_s", "maxmin_s", "fast_s", "probes", "probe_f", "solves", "solve_f", "speedup",
            "dB_diff");
     for (int dec = 0; dec < 2; dec++)
         for (int s = 0; s < 3; s++) {
-            nisac_noma_params p;
-            nisac_noma_params_default(&p);
-            p.N = sizes[s][0];
-            p.K = sizes[s][1];
-            p.M = sizes[s][2];
-            for (int m = 0; m < p.M; m++) p.theta[m] = nisac_deg2rad(angles[m]);
-            p.decoders = (nisac_decoders)dec;
-            p.gamma = nisac_undb(dec ? 20.0 : 10.0);
-            nisac_opts o;
-            nisac_opts_default(&o);
+            nisac_params *p = nisac_system_params(sys);
+            nisac_params_set_named(p, "N", sizes[s][0]);
+            nisac_params_set_named(p, "K", sizes[s][1]);
+            nisac_params_set_list(p, nisac_param_find(p->defs, p->n, "targets_deg"), angles, sizes[s][2]);
+            nisac_params_set_named(p, "decoders", dec);
+            nisac_params_set_named(p, "gamma_db", dec ? 20.0 : 10.0);
             double tp[1000], tm[1000], tf[1000], sm = 0, sf = 0, im = 0, jf = 0, dd = 0;
-            double complex *H = calloc((size_t)p.N * p.K, sizeof(double complex));
-            nisac_design_out *out = nisac_design_out_new(p.N, p.K);
-            for (int r = 0; r < reps; r++) {
-                nisac_rng rng;
-                nisac_rng_init(&rng, 1, (uint64_t)s, (uint64_t)r, NISAC_PURPOSE_CHANNEL);
-                nisac_rayleigh(&rng, p.N, p.K, H, p.N);
-                nisac_noma_instance *inst;
-                if (nisac_noma_instance_new(&p, H, p.N, &inst)) return 1;
-                nisac_design(nisac_algo_find("sdr-powermin"), inst, &o, out);
-                tp[r] = out->wall;
-                o.method = NISAC_MAXMIN_PRINTED;
-                nisac_design(nisac_algo_find("sdr-maxmin"), inst, &o, out);
-                tm[r] = out->wall;
-                sm += out->solves;
-                im += out->iterations;
-                double t1 = out->t;
-                o.method = NISAC_MAXMIN_FAST;
-                nisac_design(nisac_algo_find("sdr-maxmin"), inst, &o, out);
-                tf[r] = out->wall;
-                sf += out->solves;
-                jf += out->iterations;
-                dd = fmax(dd, fabs(nisac_db(t1) - nisac_db(out->t)));
-                nisac_noma_instance_free(inst);
+            nisac_report *r = nisac_report_new();
+            for (int k = 0; k < reps; k++) {
+                nisac_instance *inst;
+                if (nisac_instance_new(sys, p, 0, NULL, 1, (uint64_t)s, (uint64_t)k, &inst)) return 1;
+                nisac_design_t *d = nisac_design_new(inst);
+                design("sdr-powermin", -1, inst, d, r);
+                tp[k] = r->wall;
+                design("sdr-maxmin", 0, inst, d, r);
+                tm[k] = r->wall;
+                sm += r->solves;
+                im += r->iterations;
+                double t1 = nisac_report_get1(r, "t", NAN);
+                design("sdr-maxmin", 1, inst, d, r);
+                tf[k] = r->wall;
+                sf += r->solves;
+                jf += r->iterations;
+                dd = fmax(dd, fabs(nisac_db(t1) - nisac_db(nisac_report_get1(r, "t", NAN))));
+                nisac_design_free(d);
+                nisac_instance_free(inst);
             }
             double mp = median(tp, reps), mm = median(tm, reps), mf = median(tf, reps);
             char sz[32];
-            snprintf(sz, sizeof sz, "(%d,%d,%d)", p.N, p.K, p.M);
+            snprintf(sz, sizeof sz, "(%d,%d,%d)", sizes[s][0], sizes[s][1], sizes[s][2]);
             printf("%-12s %-8s %-11.4f %-11.4f %-11.4f %-7.1f %-7.1f %-7.1f %-7.1f %-8.2f %-8.4f\n", sz,
                    dec ? "own" : "all", mp, mm, mf, im / reps, jf / reps, sm / reps, sf / reps, mm / mf, dd);
             fflush(stdout);
-            free(H);
-            nisac_design_out_free(out);
+            nisac_report_free(r);
+            nisac_params_free(p);
         }
     printf("columns: medians over %d channel draws; probes = mean SDP relaxations per max-min\n"
            "(printed, fast); solves = all conic solves, power re-allocations included;\n"

@@ -26,14 +26,16 @@ TEST_SRC := $(wildcard tests/unit/test_*.c tests/integration/test_*.c)
 BENCH_SRC := $(wildcard bench/bench_*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+PIC_OBJ := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 LIB := $(BUILD)/libnisac.a
+SO := $(BUILD)/libnisac.so
 PROG := $(BUILD)/nisac
 
-.PHONY: all test check-asan bench clean run-default figures-000 bench-figures-000 fuzz
-all: $(LIB) $(PROG)
+.PHONY: all test check-asan check-symbols bench clean run-default figures-000 bench-figures-000 fuzz
+all: $(LIB) $(SO) $(PROG)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -42,6 +44,20 @@ $(BUILD)/%.o: %.c
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	ar rcs $@ $^
+
+# The shared library: hidden visibility, so that only what the public
+# headers declare (between their visibility pragmas) is exported.
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(SO): $(PIC_OBJ)
+	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Every symbol the libraries export is nisac_-prefixed (and the shared
+# library exports no internal nisac__ helper).
+check-symbols: $(LIB) $(SO)
+	@tests/check_symbols.sh $(LIB) $(SO)
 
 $(PROG): $(CLI_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
@@ -54,8 +70,8 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-test: $(TEST_BIN) $(PROG)
-	@NISAC=$(abspath $(PROG)) BUILD=$(BUILD) tests/run.sh $(TEST_BIN)
+test: $(TEST_BIN) $(PROG) $(LIB) $(SO)
+	@NISAC=$(abspath $(PROG)) BUILD=$(BUILD) NISAC_LIB=$(LIB) NISAC_SO=$(SO) tests/run.sh $(TEST_BIN) tests/check_symbols.sh
 
 check-asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
@@ -88,9 +104,10 @@ fuzz:
 	    build-fuzz/libnisac.a
 	clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(CFLAGS_BASE) \
 	    tests/fuzz/fuzz_config.c build-fuzz/libnisac.a $(LDLIBS) -o build-fuzz/fuzz_config
-	@mkdir -p build-fuzz/corpus
+	@mkdir -p build-fuzz/corpus build-fuzz/artifacts
 	@cp tests/fuzz/corpus/*.json experiments/paper000/*.json build-fuzz/corpus/
-	build-fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 build-fuzz/corpus
+	build-fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
+	    -artifact_prefix=build-fuzz/artifacts/ build-fuzz/corpus
 
 run-default: $(PROG)
 	$(PROG) solve
@@ -98,4 +115,4 @@ run-default: $(PROG)
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PIC_OBJ:.o=.d)

@@ -16,6 +16,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
 
 typedef struct nisac_algo {
     const char *name;      /* registry name: "sdr-powermin" */
@@ -68,6 +69,8 @@ const nisac_algo *nisac_algo_find(const nisac_catalog *c, const nisac_system *s,
 
 /* The system files without a "system" field mean. */
 #define NISAC_DEFAULT_SYSTEM "noma-isac"
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

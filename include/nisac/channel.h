@@ -8,6 +8,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
 
 /* K Rayleigh channels h_k ~ CN(0, I_N), drawn in order k = 0..K-1 from r;
  * H is N x K column-major (ldh >= N), column k is h_k. */
@@ -20,6 +21,8 @@ void nisac_rayleigh(nisac_rng *r, int N, int K, double complex *H, int ldh);
  * sphere ||dh|| = eps. */
 void nisac_csi_error_ball(nisac_rng *r, int N, double eps, double complex *dh);
 void nisac_csi_error_sphere(nisac_rng *r, int N, double eps, double complex *dh);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

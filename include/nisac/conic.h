@@ -32,6 +32,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
 
 typedef struct nisac_conic nisac_conic;
 
@@ -106,6 +107,8 @@ double nisac_conic_row_dual(const nisac_conic *c, int row);
 
 /* Number of CSDP calls this process has made (for solve counts). */
 long nisac_conic_calls(void);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
 
 #define NISAC_VERSION "0.1.0"
 
@@ -83,6 +84,8 @@ void *nisac_calloc(size_t count, size_t size);
 
 /* Monotonic wall clock in seconds. */
 double nisac_wtime(void);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

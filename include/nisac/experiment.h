@@ -21,6 +21,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
 
 #define NISAC_EXP_MAX_AXES 4
 #define NISAC_EXP_MAX_AXIS_PARAMS 4
@@ -200,6 +201,8 @@ int nisac_have_mpi(void);
 int nisac_summarize(const char *results, const char *out_dir, char *msg, size_t msglen);
 /* Draws the config's plots from OUT/results.csv into OUT with gnuplot. */
 int nisac_plot(const nisac_experiment *e, const char *out_dir, char *msg, size_t msglen);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

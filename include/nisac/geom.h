@@ -7,6 +7,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
 
 /* ULA steering vector of paper 000, after (5):
  *   alpha(theta)[n] = exp(j 2 pi d_lambda n sin(theta)), n = 0..N-1,
@@ -16,6 +17,8 @@ void nisac_ula_steering(int N, double d_lambda, double theta, double complex *a)
 
 double nisac_deg2rad(double deg);
 double nisac_rad2deg(double rad);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
 
 typedef struct nisac_cmat {
     int rows, cols, ld;    /* ld >= rows */
@@ -60,6 +61,8 @@ int nisac_csolve(int n, int nrhs, double complex *A, int lda, double complex *B,
  * (may be NULL) and the minimum to *fmin. */
 int nisac_trs_min(int n, const double complex *B, int ldb, const double complex *c, double q,
                   double eps, double complex *x, double *fmin);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

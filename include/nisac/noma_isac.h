@@ -15,6 +15,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
 
 /* The system: parameter, metric and constraint tables, the judge. */
 extern const nisac_system nisac_system_noma_isac;
@@ -150,6 +151,8 @@ int nisac_oma_evaluate(const nisac_noma_instance *inst, const double complex *W,
  * bisection. */
 int nisac_noma_worst_sinr(const nisac_noma_instance *inst, const double complex *W, int ldw,
                           double eps, double rel_tol, double *wsinr);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

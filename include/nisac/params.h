@@ -16,6 +16,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
 
 typedef enum nisac_ptype {
     NISAC_PT_INT = 0, /* integer in [lo, hi] */
@@ -109,6 +110,8 @@ void nisac_param_range(const nisac_param_def *d, char *buf, size_t len);
 /* Checks every value against its entry (config units); records
  * "field 'NAME': ..." on the first failure. */
 int nisac_params_validate(const nisac_params *p);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
 
 /* Named purposes keep streams of different uses independent. */
 enum nisac_purpose {
@@ -45,6 +46,8 @@ double nisac_rng_normal(nisac_rng *r);
 double complex nisac_rng_cn(nisac_rng *r);
 /* Fills x[n] with i.i.d. CN(0, var). */
 void nisac_rng_cn_vec(nisac_rng *r, int n, double var, double complex *x);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

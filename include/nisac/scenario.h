@@ -10,6 +10,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
 
 typedef struct nisac_scenario {
     const nisac_catalog *cat;
@@ -41,6 +42,8 @@ int nisac_scenario_load_json(const char *path, nisac_scenario *s, char *msg, siz
 /* The instance: explicit inputs, or channels drawn from the stream
  * (seed, 0, trial, purpose). */
 int nisac_scenario_instance(const nisac_scenario *s, nisac_instance **out);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -31,6 +31,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
 
 /* At most this many vector dimensions (users, targets, ...) per system. */
 #define NISAC_MAX_DIMS 8
@@ -238,6 +239,8 @@ double nisac_metric_to_record(const nisac_metric_def *m, double x);
 /* Whether a design with this status exists (its metrics mean something):
  * optimal, feasible, inaccurate, rounding_failed. */
 int nisac_status_has_design(nisac_solve_status s);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

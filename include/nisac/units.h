@@ -6,10 +6,13 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
 
 /* 10 log10(x) and its inverse 10^(db/10). */
 double nisac_db(double x);
 double nisac_undb(double db);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -46,9 +46,8 @@ static void print_table_entry(FILE *f, const char *flag, const nisac_param_def *
     if (d->type == NISAC_PT_BOOL) snprintf(lhs, sizeof lhs, "%s", flag);
     else snprintf(lhs, sizeof lhs, "%s %s", flag, d->type == NISAC_PT_LIST ? "LIST" : d->type == NISAC_PT_CHOICE ? "NAME" : "X");
     fprintf(f, "%*s%-24s %s", indent, "", lhs, d->help);
-    fprintf(f, " [%s%s%s; default %s%s%s]\n", range, d->unit && *d->unit && d->type == NISAC_PT_LIST ? " " : "",
-            d->type == NISAC_PT_LIST ? d->unit : "", def, d->unit && *d->unit && d->type != NISAC_PT_LIST ? " " : "",
-            d->unit && d->type != NISAC_PT_LIST ? d->unit : "");
+    /* the range of a real or a list carries the unit already */
+    fprintf(f, " [%s; default %s%s%s]\n", range, def, d->unit && *d->unit ? " " : "", d->unit ? d->unit : "");
 }
 
 static void flag_name(const nisac_param_def *d, char *buf, size_t len)

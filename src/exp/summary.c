@@ -135,8 +135,8 @@ typedef struct {
     long n, cap;
 } group_t;
 
-static const char *const status_names[] = {"optimal", "feasible", "infeasible", "unbounded", "inaccurate",
-                                           "iteration_limit", "numerical", "not_run", "rounding_failed"};
+/* Every solve status, by the names the records use. */
+#define NSTATUS ((int)NISAC_STATUS_ERROR + 1)
 
 int nisac_summarize(const char *results, const char *out_dir, char *msg, size_t msglen)
 {
@@ -212,20 +212,20 @@ int nisac_summarize(const char *results, const char *out_dir, char *msg, size_t 
         group_t *gr = &g[gi];
         if (!gr->n) continue;
         char **first = t.cell + gr->first * t.ncols;
-        long feas = 0, counts[9] = {0}, other = 0;
+        long feas = 0, counts[NSTATUS] = {0}, other = 0;
         for (long i = 0; i < gr->n; i++) {
             const char *s = t.cell[gr->rows[i] * t.ncols + t.c_status];
             feas += nisac__status_feasible(s);
             int k = 0;
-            while (k < 9 && strcmp(status_names[k], s)) k++;
-            if (k < 9) counts[k]++;
+            while (k < NSTATUS && strcmp(nisac_status_name((nisac_solve_status)k), s)) k++;
+            if (k < NSTATUS) counts[k]++;
             else other++;
         }
         for (int c = 0; c < t.c_algo; c++) fprintf(fc, "%s,", first[c]);
         fprintf(fc, "%s,%ld,%.6g,", first[t.c_algo], gr->n, (double)feas / (double)gr->n);
         int sep = 0;
-        for (int k = 0; k < 9; k++)
-            if (counts[k]) fprintf(fc, "%s%s=%ld", sep++ ? ";" : "", status_names[k], counts[k]);
+        for (int k = 0; k < NSTATUS; k++)
+            if (counts[k]) fprintf(fc, "%s%s=%ld", sep++ ? ";" : "", nisac_status_name((nisac_solve_status)k), counts[k]);
         if (other) fprintf(fc, "%sother=%ld", sep ? ";" : "", other);
         fprintf(fm, "|");
         for (int c = 1; c < t.c_algo; c++) fprintf(fm, " %s |", first[c]);

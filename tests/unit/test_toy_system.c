@@ -127,7 +127,15 @@ static int toy_inverse(const nisac_instance *i, const nisac_params *o, uint64_t 
 {
     return toy_design(i, o, s, d, r, 1);
 }
+/* fails with an error on the channels whose first gain is below 1 */
+static int toy_fail(const nisac_instance *i, const nisac_params *o, uint64_t s, nisac_design_t *d, nisac_report *r)
+{
+    const toy_inst *t = i->impl;
+    if (t->g[0] < 1) return NISAC_FAIL(NISAC_ELAPACK, "toy factorisation failed (g_0 = %.3f)", t->g[0]);
+    return toy_design(i, o, s, d, r, 0);
+}
 static const nisac_algo toy_algo_equal = {"equal", "toy-awgn", "equal powers", NULL, 0, toy_equal};
+static const nisac_algo toy_algo_fail = {"fail", "toy-awgn", "equal powers, or an error", NULL, 0, toy_fail};
 static const nisac_algo toy_algo_inverse = {"inverse", "toy-awgn", "channel inversion", NULL, 0, toy_inverse};
 
 /* ---- the tests ---- */
@@ -140,6 +148,7 @@ static nisac_catalog *toy_catalog(void)
     CHECK(nisac_catalog_add_system(c, &toy_system) == NISAC_OK);
     CHECK(nisac_catalog_add_algo(c, &toy_algo_equal) == NISAC_OK);
     CHECK(nisac_catalog_add_algo(c, &toy_algo_inverse) == NISAC_OK);
+    CHECK(nisac_catalog_add_algo(c, &toy_algo_fail) == NISAC_OK);
     CHECK(nisac_catalog_add_algo(c, &toy_algo_equal) == NISAC_EINVAL); /* names are unique */
     return c;
 }
@@ -323,6 +332,71 @@ static void test_k512_long_records(void)
     nisac_experiment_free(e);
 }
 
+/* An algorithm's error is a status and a message in the records, never a
+ * silent row; the runner is cancelled through its callback and resumes. */
+static long cancel_after;
+static int cancel_cb(void *user)
+{
+    long *done = user;
+    return *done >= cancel_after;
+}
+static void progress_cb(const nisac_run_progress *p, void *user) { *(long *)user = p->done; }
+
+static void test_errors_and_cancel(void)
+{
+    const char *cfg = "{\"system\": \"toy-awgn\", \"scenario\": {\"K\": 3},\n"
+                      " \"algorithms\": [{\"algo\": \"fail\"}, {\"algo\": \"inverse\"}],\n"
+                      " \"trials\": 40, \"metrics\": [\"min_snr_db\", \"power\"]}";
+    char msg[512];
+    nisac_experiment *e = NULL;
+    CHECK_MSG(nisac_experiment_parse(cat, cfg, strlen(cfg), "err.json", &e, msg, sizeof msg) == 0, "%s", msg);
+    if (!e) return;
+    CHECK(run(e, path("err"), 2, 0) == 0);
+    char *t = slurp(path("err/results.csv"));
+    int errors = 0, comments = 0, ok = 0;
+    for (char *l = t; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        if (!strncmp(l, "# error: point 0, algorithm 'fail', trial ", 42) && strstr(l, "toy factorisation failed"))
+            comments++;
+        int tr;
+        char st[16];
+        double a, b;
+        if (sscanf(l, "0,fail,%d,0,%15[^,],%lf,%lf", &tr, st, &a, &b) == 4) {
+            if (!strcmp(st, "error") && isnan(a) && isnan(b)) errors++;
+            else if (!strcmp(st, "optimal") && b > 0) ok++;
+        }
+    }
+    CHECK_MSG(errors > 0 && ok > 0 && errors + ok == 40, "errors %d ok %d", errors, ok);
+    CHECK(comments == errors);
+    /* the summary reads past the comment lines and counts the statuses */
+    CHECK_MSG(nisac_summarize(path("err/results.csv"), NULL, msg, sizeof msg) == 0, "%s", msg);
+    char *sm = slurp(path("err/summary.csv")), want[64];
+    snprintf(want, sizeof want, "error=%d", errors);
+    CHECK_MSG(sm && strstr(sm, want), "%s lacks %s", sm ? sm : "(none)", want);
+    free(sm);
+    /* cancelled after 7 units: NISAC_EINTERRUPTED, then resumed to the same file */
+    nisac_run_opts o;
+    memset(&o, 0, sizeof o);
+    long done = 0;
+    o.out_dir = path("cancel");
+    o.workers = 2;
+    o.progress = progress_cb;
+    o.cancelled = cancel_cb;
+    o.user = &done;
+    cancel_after = 7;
+    nisac_run_result res;
+    CHECK(nisac_experiment_run(e, &o, &res) == NISAC_EINTERRUPTED);
+    CHECK(res.done >= 7 && res.done < 40 && access(path("cancel/results.csv"), F_OK) != 0);
+    cancel_after = 1000;
+    o.resume = 1;
+    CHECK(nisac_experiment_run(e, &o, &res) == NISAC_OK);
+    CHECK(res.start >= 7 && res.done == 40);
+    char *t2 = slurp(path("cancel/results.csv"));
+    CHECK(t && t2 && !strcmp(t, t2));
+    free(t);
+    free(t2);
+    nisac_experiment_free(e);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/nisac-toy-XXXXXX");
@@ -331,6 +405,7 @@ int main(void)
     RUN(test_design_closed_form);
     RUN(test_experiment_pipeline);
     RUN(test_k512_long_records);
+    RUN(test_errors_and_cancel);
     nisac_catalog_free(cat);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);

@@ -66,7 +66,7 @@ int noma_typed(const nisac_instance *inst, const nisac_noma_instance **out)
     return NISAC_OK;
 }
 
-int noma_finish(const noma_out *o, double bound, const char *objective_metric, nisac_design_t *d, nisac_report *r)
+int noma_finish(const noma_out *o, nisac_design_t *d, nisac_report *r)
 {
     nisac_block *W = nisac_design_block(d, "W"), *sg = nisac_design_block(d, "slot_gamma");
     if (!W || !sg || W->rows != o->N || W->cols != o->K)
@@ -79,10 +79,10 @@ int noma_finish(const noma_out *o, double bound, const char *objective_metric, n
     snprintf(r->note, sizeof r->note, "%s", o->note);
     r->solves = o->solves;
     r->iterations = o->iterations;
-    r->bound = bound;
+    r->bound = o->bound;
     r->gap = o->solves ? o->sdp_gap : NAN;
     r->pinf = o->solves ? o->sdp_pinf : NAN;
-    r->objective_metric = objective_metric;
+    r->objective_metric = o->objective_metric;
     int rc = NISAC_OK;
     if (o->t > 0) rc |= nisac_report_set1(r, "t", o->t);
     rc |= nisac_report_set1(r, "sdp_obj", o->sdp_obj);
@@ -93,6 +93,24 @@ int noma_finish(const noma_out *o, double bound, const char *objective_metric, n
     rc |= nisac_report_set1(r, "rand_feasible", o->rand_feasible);
     if (o->oma) rc |= nisac_report_set1(r, "slot_gamma", o->slot_gamma);
     return rc ? NISAC_FAIL(NISAC_ENOMEM, "report: out of memory") : NISAC_OK;
+}
+
+int noma_design_with(const nisac_instance *gi, const nisac_params *op, uint64_t seed, nisac_design_t *d,
+                     nisac_report *r, noma_run_fn run, const void *ctx)
+{
+    const nisac_noma_instance *inst;
+    int rc = noma_typed(gi, &inst);
+    if (rc) return rc;
+    noma_opts o;
+    noma_opts_from(op, seed, &o);
+    noma_out *out = noma_out_new(inst->p.N, inst->p.K);
+    if (!out) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
+    out->bound = NAN;
+    out->objective_metric = "objective";
+    rc = run(inst, &o, ctx, out);
+    if (!rc) rc = noma_finish(out, d, r);
+    noma_out_free(out);
+    return rc;
 }
 
 int noma_prob_init(noma_prob *P, const nisac_noma_instance *inst, int scalar_mode,

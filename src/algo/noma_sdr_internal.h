@@ -22,6 +22,7 @@
 #define noma_opts_from nisac__noma_opts_from
 #define noma_finish nisac__noma_finish
 #define noma_typed nisac__noma_typed
+#define noma_design_with nisac__noma_design_with
 
 typedef enum { NISAC_MAXMIN_PRINTED = 0, NISAC_MAXMIN_FAST = 1 } nisac_maxmin_method;
 typedef enum { NISAC_OMA_RATE = 0, NISAC_OMA_SINR = 1 } nisac_oma_basis;
@@ -77,6 +78,8 @@ typedef struct {
     double slot_gamma;    /* oma-sdr power minimisation: the slot SINR target used */
     int oma;              /* an OMA design */
     char note[160];       /* what went wrong, when something did */
+    double bound;         /* the relaxation bound to report (NaN: none) */
+    const char *objective_metric; /* the metric that measures the design's objective */
     double complex *W;    /* N x K */
 } noma_out;
 
@@ -84,10 +87,16 @@ noma_out *noma_out_new(int N, int K);
 void noma_out_free(noma_out *o);
 /* The typed instance of inst (NISAC_EINVAL when it is not noma-isac). */
 int noma_typed(const nisac_instance *inst, const nisac_noma_instance **out);
-/* Copies the scratch report into the design and the report; bound is
- * the relaxation bound to report, objective_metric the metric that
- * measures the design's objective. */
-int noma_finish(const noma_out *o, double bound, const char *objective_metric, nisac_design_t *d, nisac_report *r);
+/* Copies the scratch report into the design and the report. */
+int noma_finish(const noma_out *o, nisac_design_t *d, nisac_report *r);
+
+/* The body of every noma-isac algorithm: the typed instance, the
+ * settings from the options, run(inst, settings, ctx, out) on a fresh
+ * scratch report (its bound and objective_metric set by run), then
+ * noma_finish. */
+typedef int (*noma_run_fn)(const nisac_noma_instance *inst, const noma_opts *o, const void *ctx, noma_out *out);
+int noma_design_with(const nisac_instance *gi, const nisac_params *op, uint64_t seed, nisac_design_t *d,
+                     nisac_report *r, noma_run_fn run, const void *ctx);
 
 /* How the beamformer covariances enter a conic problem: as Hermitian PSD
  * blocks W_k (the relaxation), or as W_k = p_k d_k d_k^H with fixed

@@ -29,10 +29,12 @@ static int status_rank(nisac_solve_status s)
     }
 }
 
-static int oma_run(const nisac_noma_instance *inst, const noma_opts *o, noma_out *out)
+static int oma_run(const nisac_noma_instance *inst, const noma_opts *o, const void *ctx, noma_out *out)
 {
+    (void)ctx;
     const int N = inst->p.N, K = inst->p.K;
     int maxmin = o->problem == NISAC_PROBLEM_MAXMIN;
+    out->objective_metric = maxmin ? "min_sinr_db" : "objective";
     out->imposed = (maxmin ? NISAC_C_MAXMIN : NISAC_C_POWERMIN);
     out->slot_gamma = maxmin ? 0.0 : slot_target(inst, o);
     out->oma = 1;
@@ -72,6 +74,7 @@ static int oma_run(const nisac_noma_instance *inst, const noma_opts *o, noma_out
     }
     noma_out_free(sc);
     free(gam);
+    out->bound = out->sdp_obj;
     return rc;
 }
 
@@ -88,18 +91,7 @@ static const nisac_param_def oma_opts[] = {
 static int oma_design(const nisac_instance *gi, const nisac_params *op, uint64_t seed, nisac_design_t *d,
                       nisac_report *r)
 {
-    const nisac_noma_instance *inst;
-    int rc = noma_typed(gi, &inst);
-    if (rc) return rc;
-    noma_opts o;
-    noma_opts_from(op, seed, &o);
-    noma_out *out = noma_out_new(inst->p.N, inst->p.K);
-    if (!out) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
-    rc = oma_run(inst, &o, out);
-    int maxmin = o.problem == NISAC_PROBLEM_MAXMIN;
-    if (!rc) rc = noma_finish(out, out->sdp_obj, maxmin ? "min_sinr_db" : "objective", d, r);
-    noma_out_free(out);
-    return rc;
+    return noma_design_with(gi, op, seed, d, r, oma_run, NULL);
 }
 
 const nisac_algo nisac_algo_oma_sdr = {

@@ -69,19 +69,29 @@ void nisac_catalog_free(nisac_catalog *c)
     free(c);
 }
 
+/* An array of n pointers (capacity *cap) with room for one more: arr
+ * itself, or its reallocation; NULL when out of memory. */
+static void *grow(void *arr, int n, int *cap)
+{
+    if (n < *cap) return arr;
+    void *a = realloc(arr, sizeof(void *) * (size_t)(2 * *cap));
+    if (!a) {
+        NISAC_FAIL(NISAC_ENOMEM, "catalogue: out of memory");
+        return NULL;
+    }
+    *cap *= 2;
+    return a;
+}
+
 int nisac_catalog_add_system(nisac_catalog *c, const nisac_system *s)
 {
     if (!c || !c->owned || !s || !s->name) return NISAC_FAIL(NISAC_EINVAL, "catalogue: cannot add to it");
     if (nisac_system_find(c, s->name)) return NISAC_FAIL(NISAC_EINVAL, "catalogue: system '%s' exists", s->name);
     if (s->ndims > NISAC_MAX_DIMS || !s->instance_new || !s->design_alloc || !s->evaluate || !s->dim_sizes)
         return NISAC_FAIL(NISAC_EINVAL, "catalogue: system '%s' lacks a required function", s->name);
-    if (c->nsys == c->capsys) {
-        int cap = 2 * c->capsys;
-        const nisac_system **n = realloc((void *)c->sys, sizeof *n * (size_t)cap);
-        if (!n) return NISAC_FAIL(NISAC_ENOMEM, "catalogue: out of memory");
-        c->sys = n;
-        c->capsys = cap;
-    }
+    void *sys = grow((void *)c->sys, c->nsys, &c->capsys);
+    if (!sys) return NISAC_ENOMEM;
+    c->sys = sys;
     ((const nisac_system **)c->sys)[c->nsys++] = s;
     return NISAC_OK;
 }
@@ -93,13 +103,9 @@ int nisac_catalog_add_algo(nisac_catalog *c, const nisac_algo *a)
     if (!s) return NISAC_FAIL(NISAC_EINVAL, "catalogue: algorithm '%s' of unknown system '%s'", a->name, a->system);
     if (nisac_algo_find(c, s, a->name))
         return NISAC_FAIL(NISAC_EINVAL, "catalogue: algorithm '%s' of '%s' exists", a->name, a->system);
-    if (c->nalg == c->capalg) {
-        int cap = 2 * c->capalg;
-        const nisac_algo **n = realloc((void *)c->alg, sizeof *n * (size_t)cap);
-        if (!n) return NISAC_FAIL(NISAC_ENOMEM, "catalogue: out of memory");
-        c->alg = n;
-        c->capalg = cap;
-    }
+    void *alg = grow((void *)c->alg, c->nalg, &c->capalg);
+    if (!alg) return NISAC_ENOMEM;
+    c->alg = alg;
     ((const nisac_algo **)c->alg)[c->nalg++] = a;
     return NISAC_OK;
 }

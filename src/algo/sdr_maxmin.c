@@ -92,8 +92,10 @@ static void note_probe(noma_out *out, const noma_out *s, const probe_t *pr,
     out->rand_feasible = s->rand_feasible;
 }
 
-static int maxmin_run(const nisac_noma_instance *inst, const noma_opts *o, noma_out *out)
+static int maxmin_run(const nisac_noma_instance *inst, const noma_opts *o, const void *ctx, noma_out *out)
 {
+    (void)ctx;
+    out->objective_metric = "min_sinr_db";
     const nisac_noma_params *p = &inst->p;
     out->imposed = NISAC_C_MAXMIN | (p->sic_power_order ? NISAC_C_SICORDER : 0u);
     if (!(o->mu > 0)) return NISAC_FAIL(NISAC_EINVAL, "option 'mu': expected > 0, got %g", o->mu);
@@ -220,6 +222,7 @@ done:
     }
     noma_out_free(sc);
     free(gam);
+    out->bound = out->t > 0 ? out->t : NAN;
     return rc;
 }
 
@@ -235,17 +238,7 @@ static const nisac_param_def maxmin_opts[] = {
 static int maxmin_design(const nisac_instance *gi, const nisac_params *op, uint64_t seed, nisac_design_t *d,
                          nisac_report *r)
 {
-    const nisac_noma_instance *inst;
-    int rc = noma_typed(gi, &inst);
-    if (rc) return rc;
-    noma_opts o;
-    noma_opts_from(op, seed, &o);
-    noma_out *out = noma_out_new(inst->p.N, inst->p.K);
-    if (!out) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
-    rc = maxmin_run(inst, &o, out);
-    if (!rc) rc = noma_finish(out, out->t > 0 ? out->t : NAN, "min_sinr_db", d, r);
-    noma_out_free(out);
-    return rc;
+    return noma_design_with(gi, op, seed, d, r, maxmin_run, NULL);
 }
 
 const nisac_algo nisac_algo_sdr_maxmin = {

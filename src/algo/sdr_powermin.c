@@ -6,22 +6,20 @@
 
 static const nisac_param_def powermin_opts[] = {NOMA_SDR_OPTION_ENTRIES};
 
+static int powermin_run(const nisac_noma_instance *inst, const noma_opts *o, const void *ctx, noma_out *out)
+{
+    (void)ctx;
+    noma_spec s = {inst->gamma, inst->p.rho_c, inst->p.rho_s, 0, -1, -1};
+    out->imposed = NISAC_C_POWERMIN | (inst->p.sic_power_order ? NISAC_C_SICORDER : 0u);
+    int rc = noma_sdr_solve(inst, o, noma_build_spec, &s, out->imposed, -1, INFINITY, out);
+    out->bound = out->sdp_obj;
+    return rc;
+}
+
 static int powermin_design(const nisac_instance *gi, const nisac_params *op, uint64_t seed, nisac_design_t *d,
                            nisac_report *r)
 {
-    const nisac_noma_instance *inst;
-    int rc = noma_typed(gi, &inst);
-    if (rc) return rc;
-    noma_opts o;
-    noma_opts_from(op, seed, &o);
-    noma_out *out = noma_out_new(inst->p.N, inst->p.K);
-    if (!out) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
-    noma_spec s = {inst->gamma, inst->p.rho_c, inst->p.rho_s, 0, -1, -1};
-    out->imposed = NISAC_C_POWERMIN | (inst->p.sic_power_order ? NISAC_C_SICORDER : 0u);
-    rc = noma_sdr_solve(inst, &o, noma_build_spec, &s, out->imposed, -1, INFINITY, out);
-    if (!rc) rc = noma_finish(out, out->sdp_obj, "objective", d, r);
-    noma_out_free(out);
-    return rc;
+    return noma_design_with(gi, op, seed, d, r, powermin_run, NULL);
 }
 
 typedef struct {
@@ -37,25 +35,23 @@ static int robust_build(noma_prob *P, const nisac_noma_instance *inst, const voi
     return noma_add_robust(P, inst, rb->eps);
 }
 
-static int robust_design(const nisac_instance *gi, const nisac_params *op, uint64_t seed, nisac_design_t *d,
-                         nisac_report *r)
+static int robust_run(const nisac_noma_instance *inst, const noma_opts *o, const void *ctx, noma_out *out)
 {
-    const nisac_noma_instance *inst;
-    int rc = noma_typed(gi, &inst);
-    if (rc) return rc;
-    noma_opts o;
-    noma_opts_from(op, seed, &o);
-    noma_out *out = noma_out_new(inst->p.N, inst->p.K);
-    if (!out) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
+    (void)ctx;
     robust_ctx rb = {{NULL, inst->p.rho_c, inst->p.rho_s, 0, -1, -1}, inst->p.eps};
     /* the nominal SINR is implied by the worst case (dh = 0 is in the ball) */
     unsigned imposed = NISAC_C_POWERMIN | (inst->p.sic_power_order ? NISAC_C_SICORDER : 0u);
-    rc = noma_sdr_solve(inst, &o, robust_build, &rb, imposed, -1, INFINITY, out);
+    int rc = noma_sdr_solve(inst, o, robust_build, &rb, imposed, -1, INFINITY, out);
     /* the judge certifies the worst case over the eps-ball on its own */
     out->imposed = imposed | NISAC_C_ROBUST;
-    if (!rc) rc = noma_finish(out, out->sdp_obj, "objective", d, r);
-    noma_out_free(out);
+    out->bound = out->sdp_obj;
     return rc;
+}
+
+static int robust_design(const nisac_instance *gi, const nisac_params *op, uint64_t seed, nisac_design_t *d,
+                         nisac_report *r)
+{
+    return noma_design_with(gi, op, seed, d, r, robust_run, NULL);
 }
 
 const nisac_algo nisac_algo_sdr_powermin = {

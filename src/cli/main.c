@@ -231,7 +231,8 @@ static void print_table(const nisac_scenario *sc, const nisac_instance *inst, co
             if (!sc->p->len[i]) snprintf(v, sizeof v, "none");
         } else
             nisac_param_format(p, nisac_param_to_config(p, sc->p->v[i]), v, sizeof v);
-        printf("%s%s=%s%s%s", i ? " " : "", p->name, v, p->unit && *p->unit ? " " : "", p->unit ? p->unit : "");
+        int unit = p->unit && *p->unit && strcmp(v, "none");
+        printf("%s%s=%s%s%s", i ? " " : "", p->name, v, unit ? " " : "", unit ? p->unit : "");
     }
     printf("\n\nstatus: %s%s%s%s\n", nisac_status_name(r->status), r->note[0] ? "  (" : "", r->note,
            r->note[0] ? ")" : "");

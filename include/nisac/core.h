@@ -6,8 +6,8 @@
  * in nisac_solve_status fields, never as negative return codes.
  *
  * The library never prints and never exits.  A failing call records a
- * per-thread detail message (with the source file and line where it was
- * raised) that nisac_last_error() returns until the next failure. */
+ * per-thread detail message that nisac_last_error() returns until the
+ * next failure (and the source location apart, for debugging). */
 #ifndef NISAC_CORE_H
 #define NISAC_CORE_H
 
@@ -54,8 +54,13 @@ const char *nisac_strerror(int code);
 /* Short machine-friendly name of a solve status ("optimal", ...). */
 const char *nisac_status_name(nisac_solve_status s);
 
-/* Detail message of the last failure in this thread ("" if none). */
+/* Detail message of the last failure in this thread ("" if none): what
+ * was wrong, in the user's terms (a field, a value), never a source
+ * location. */
 const char *nisac_last_error(void);
+/* The library source location ("file.c:LINE") that raised it, for
+ * debugging (also logged at NISAC_LOG_DEBUG). */
+const char *nisac_last_error_source(void);
 /* Records a detail message for this thread and returns code.  Use through
  * NISAC_FAIL so the file and line are recorded. */
 int nisac_fail_at(int code, const char *file, int line, const char *fmt, ...)

@@ -141,19 +141,12 @@ const nisac_algo *nisac_algo_find(const nisac_catalog *c, const nisac_system *s,
 
 nisac_params *nisac_algo_opts(const nisac_algo *a) { return nisac_params_new(a->opts, a->nopts); }
 
-/* The message of the last error without its "file.c:LINE: " prefix. */
-static const char *last_message(void)
-{
-    const char *m = nisac_last_error(), *c = strstr(m, ": ");
-    return c && strchr(m, '.') && strchr(m, '.') < c ? c + 2 : m;
-}
-
 static int failed(nisac_report *r, int rc, double t0)
 {
     r->status = NISAC_STATUS_ERROR;
     r->error = rc;
     r->wall = nisac_wtime() - t0;
-    snprintf(r->note, sizeof r->note, "%s: %s", nisac_strerror(rc), last_message());
+    snprintf(r->note, sizeof r->note, "%s: %s", nisac_strerror(rc), nisac_last_error());
     return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <time.h>
 
 static _Thread_local char tl_err[512];
+static _Thread_local char tl_where[128];
 
 const char *nisac_strerror(int code)
 {
@@ -37,19 +38,24 @@ const char *nisac_status_name(nisac_solve_status s)
 }
 
 const char *nisac_last_error(void) { return tl_err; }
+const char *nisac_last_error_source(void) { return tl_where; }
 
-void nisac_clear_error(void) { tl_err[0] = '\0'; }
+void nisac_clear_error(void)
+{
+    tl_err[0] = '\0';
+    tl_where[0] = '\0';
+}
 
 int nisac_fail_at(int code, const char *file, int line, const char *fmt, ...)
 {
     const char *base = strrchr(file, '/');
     base = base ? base + 1 : file;
-    int n = snprintf(tl_err, sizeof tl_err, "%s:%d: ", base, line);
-    if (n < 0 || (size_t)n >= sizeof tl_err) n = 0;
+    snprintf(tl_where, sizeof tl_where, "%s:%d", base, line);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(tl_err + n, sizeof tl_err - (size_t)n, fmt, ap);
+    vsnprintf(tl_err, sizeof tl_err, fmt, ap);
     va_end(ap);
+    nisac_log(NISAC_LOG_DEBUG, "error at %s: %s", tl_where, tl_err);
     return code;
 }
 

@@ -711,9 +711,10 @@ int nisac_experiment_load(const nisac_catalog *cat, const char *path, nisac_expe
     *out = NULL;
     size_t len;
     errno = 0;
-    char *text = nisac__slurp(path, 16u << 20, &len);
+    char *text = nisac__slurp(path, NISAC_MAX_CONFIG_BYTES, &len);
     if (!text) {
-        snprintf(msg, msglen, "%s: cannot read: %s", path, strerror(errno ? errno : ENOMEM));
+        if (errno == EFBIG) snprintf(msg, msglen, "%s: cannot read: larger than %zu MiB, the most a config file may be", path, NISAC_MAX_CONFIG_BYTES >> 20);
+        else snprintf(msg, msglen, "%s: cannot read: %s", path, strerror(errno ? errno : ENOMEM));
         return NISAC_EIO;
     }
     int rc = nisac_experiment_parse(cat, text, len, path, out, msg, msglen);

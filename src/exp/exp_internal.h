@@ -23,8 +23,14 @@ void nisac__put_num(FILE *f, double x);
 void nisac__write_comments(const nisac_experiment *e, FILE *f, const char *what);
 
 /* ---- files (fsutil.c) ---- */
-/* Reads a whole file (at most max bytes); NULL on failure (errno set). */
+/* Reads a whole regular file into a buffer sized by the file; NULL with
+ * errno set on failure (EISDIR for a folder, EFBIG when longer than max). */
 char *nisac__slurp(const char *path, size_t max, size_t *len);
+/* Its first max bytes at most. */
+char *nisac__read_head(const char *path, size_t max, size_t *len);
+/* The largest config or scenario file read (bytes), and results file. */
+#define NISAC_MAX_CONFIG_BYTES ((size_t)16 << 20)
+#define NISAC_MAX_RESULTS_BYTES ((size_t)1 << 40)
 /* Writes data to path atomically (temporary file, fsync, rename). */
 int nisac__write_atomic(const char *path, const char *data, size_t len);
 /* Creates a folder and its parents. */

@@ -10,17 +10,60 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char *nisac__slurp(const char *path, size_t max, size_t *len)
+/* Reads up to max bytes (whole: the file must not be longer), into a
+ * buffer sized by the file, not by max. */
+static char *read_file(const char *path, size_t max, int whole, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *buf = malloc(max + 1);
-    size_t n = buf ? fread(buf, 1, max, f) : 0;
-    fclose(f);
-    if (buf) buf[n] = 0;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return NULL;
+    struct stat st;
+    if (fstat(fd, &st)) {
+        close(fd);
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode) || !S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        return NULL;
+    }
+    size_t size = (size_t)st.st_size;
+    if (size > max) {
+        if (whole) {
+            close(fd);
+            errno = EFBIG;
+            return NULL;
+        }
+        size = max;
+    }
+    char *buf = malloc(size + 1);
+    if (!buf) {
+        close(fd);
+        errno = ENOMEM;
+        return NULL;
+    }
+    size_t n = 0;
+    while (n < size) {
+        ssize_t r = read(fd, buf + n, size - n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            int e = errno;
+            free(buf);
+            close(fd);
+            errno = e;
+            return NULL;
+        }
+        if (r == 0) break; /* shrank while reading */
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = 0;
     if (len) *len = n;
     return buf;
 }
+
+char *nisac__slurp(const char *path, size_t max, size_t *len) { return read_file(path, max, 1, len); }
+
+char *nisac__read_head(const char *path, size_t max, size_t *len) { return read_file(path, max, 0, len); }
 
 int nisac__mkdirs(const char *path)
 {

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -70,12 +71,19 @@ static void progress(progress_t *pg, long done, int final)
 static int cancelled(const nisac_run_opts *o) { return o->cancelled && o->cancelled(o->user); }
 
 /* ---- the results files ---- */
+/* While a run writes, OUT/results.csv.partial.idx holds one line per
+ * unit written: "UNIT ROWS_END ROWS_HASH VEC_END VEC_HASH" (byte offsets
+ * after the unit in results.csv.partial and vectors.csv.partial, FNV-1a
+ * hashes of the unit's bytes).  It is synced after the data it describes
+ * and lets --resume prove every unit it keeps; it is removed when the run
+ * completes. */
 typedef struct {
-    int fd, vfd;      /* results and (long layout) vectors; vfd -1 when none */
+    int fd, vfd, ifd; /* results, vectors (-1 when none), index */
     long next;        /* next unit to write */
     long since_sync;
     double last_sync;
     int batch;
+    off_t rows_end, vec_end;
 } sink_t;
 
 /* A computed unit: its rows and its vector lines. */
@@ -88,6 +96,16 @@ static void unit_free(unit_text *u)
     free(u->rows);
     free(u->vec);
     u->rows = u->vec = NULL;
+}
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
 }
 
 static int write_all(int fd, const char *s, size_t n)
@@ -108,14 +126,25 @@ static int sink_sync(sink_t *k)
 {
     k->since_sync = 0;
     k->last_sync = nisac_wtime();
+    /* the data before the index that vouches for it */
     int rc = k->vfd >= 0 ? fsync(k->vfd) : 0;
-    return fsync(k->fd) || rc;
+    rc |= fsync(k->fd);
+    if (k->ifd >= 0) rc |= fsync(k->ifd);
+    return rc;
 }
 
 static int sink_put(sink_t *k, const unit_text *u)
 {
-    if (k->vfd >= 0 && write_all(k->vfd, u->vec, strlen(u->vec))) return -1;
-    if (write_all(k->fd, u->rows, strlen(u->rows))) return -1;
+    size_t vl = strlen(u->vec), rl = strlen(u->rows);
+    if (k->vfd >= 0 && write_all(k->vfd, u->vec, vl)) return -1;
+    if (write_all(k->fd, u->rows, rl)) return -1;
+    k->vec_end += (off_t)vl;
+    k->rows_end += (off_t)rl;
+    char line[160];
+    int n = snprintf(line, sizeof line, "%ld %lld %016llx %lld %016llx\n", k->next, (long long)k->rows_end,
+                     (unsigned long long)fnv1a(u->rows, rl), (long long)k->vec_end,
+                     (unsigned long long)fnv1a(u->vec, vl));
+    if (k->ifd >= 0 && write_all(k->ifd, line, (size_t)n)) return -1;
     k->next++;
     if (++k->since_sync >= k->batch || nisac_wtime() - k->last_sync >= 1.0) return sink_sync(k);
     return 0;
@@ -133,109 +162,313 @@ static char *header_text(const nisac_experiment *e, int vectors)
     return buf;
 }
 
-/* Scans the lines after the header of a file this runner wrote: the
- * units they hold, in order.  Returns the offset after the last line of
- * the last complete unit (results: rows_per_unit rows; vectors: every
- * line of units below `limit`) and the count of complete units. */
-static size_t scan_units(const nisac_experiment *e, const char *text, size_t len, size_t hl, int vectors, long limit,
-                         long *units_out)
+static int is_status(const char *s, size_t n)
 {
-    const int rpu = nisac_experiment_rows_per_unit(e);
-    /* the trial column follows point, the sweep values and the label */
-    int commas = 2;
-    for (int a = 0; a < e->naxes; a++) commas += e->axes[a].nparams;
-    long rows = 0, units = 0;
-    size_t keep = hl, pos = hl;
-    while (pos < len) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        if (!nl) break; /* torn last line */
-        if (text[pos] == '#') { /* a comment inside a unit */
-            pos = (size_t)(nl - text) + 1;
-            continue;
-        }
-        long pt, tr;
-        if (sscanf(text + pos, "%ld,", &pt) != 1) break;
-        const char *q = text + pos;
-        for (int c = 0; c < commas && q; c++) {
-            q = memchr(q, ',', (size_t)(nl - q));
-            if (q) q++;
-        }
-        if (!q || q >= nl || sscanf(q, "%ld,", &tr) != 1) break;
-        long unit = pt * e->trials + tr;
-        if (vectors) {
-            if (unit >= limit || unit < units) break;
-            units = unit;
-            pos = (size_t)(nl - text) + 1;
-            keep = pos;
-            continue;
-        }
-        if (unit != units) break; /* out of order: not a file this runner wrote */
-        pos = (size_t)(nl - text) + 1;
-        if (++rows == rpu) {
-            rows = 0;
-            units++;
-            keep = pos;
-        }
+    for (int k = 0; k <= (int)NISAC_STATUS_ERROR; k++) {
+        const char *name = nisac_status_name((nisac_solve_status)k);
+        if (strlen(name) == n && !memcmp(name, s, n)) return 1;
     }
-    *units_out = units;
-    return keep;
+    return 0;
 }
 
-/* Opens a partial file for resuming: checks its header and cuts it after
- * the complete units (results) or after the units below limit (vectors).
- * Returns the number of complete units, or -1 with msg. */
-static long resume_open(const nisac_experiment *e, const char *part, int vectors, long limit, int *fd_out,
-                        char *msg, size_t msglen)
+static int is_number(const char *s, size_t n)
 {
+    char buf[64];
+    if (n == 0 || n >= sizeof buf) return 0;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    if (!strcmp(buf, "nan") || !strcmp(buf, "inf") || !strcmp(buf, "-inf")) return 1;
+    char *end;
+    strtod(buf, &end);
+    return *end == 0 && end != buf;
+}
+
+/* Checks one line [s, nl) of a unit: the field count, the point and
+ * trial of the unit, the draw, the status (results) or the index and
+ * value (vectors), every number. */
+static int row_ok(const nisac_experiment *e, const char *s, const char *nl, int vectors, long unit)
+{
+    int nsweep = 0;
+    for (int a = 0; a < e->naxes; a++) nsweep += e->axes[a].nparams;
+    const int want = 1 + nsweep + 3 + (vectors ? 3 : 1 + nisac_experiment_ncolumns(e));
+    const char *f[4096];
+    size_t fl[4096];
+    int nf = 0;
+    for (const char *p = s;;) {
+        const char *c = memchr(p, ',', (size_t)(nl - p));
+        if (nf < 4096) {
+            f[nf] = p;
+            fl[nf] = (size_t)((c ? c : nl) - p);
+        }
+        nf++;
+        if (!c) break;
+        p = c + 1;
+    }
+    if (nf != want || nf > 4096) return 0;
+    char *end;
+    long pt = strtol(f[0], &end, 10), tr = strtol(f[1 + nsweep + 1], NULL, 10), dr = strtol(f[1 + nsweep + 2], NULL, 10);
+    if (end != f[0] + fl[0] || pt * e->trials + tr != unit || dr < 0 || dr >= e->draws) return 0;
+    if (!is_number(f[1 + nsweep + 1], fl[1 + nsweep + 1]) || !is_number(f[1 + nsweep + 2], fl[1 + nsweep + 2])) return 0;
+    if (vectors) return is_number(f[nf - 2], fl[nf - 2]) && is_number(f[nf - 1], fl[nf - 1]);
+    if (!is_status(f[1 + nsweep + 3], fl[1 + nsweep + 3])) return 0;
+    for (int i = 1 + nsweep + 4; i < nf; i++)
+        if (!is_number(f[i], fl[i])) return 0;
+    return 1;
+}
+
+/* Whether [a, b) of a file holds exactly unit `unit`: whole lines, no NUL
+ * byte, every row well formed (results: rows_per_unit rows). */
+static int unit_ok(const nisac_experiment *e, const char *a, const char *b, int vectors, long unit)
+{
+    if (memchr(a, 0, (size_t)(b - a))) return 0;
+    int rows = 0;
+    for (const char *p = a; p < b;) {
+        const char *nl = memchr(p, '\n', (size_t)(b - p));
+        if (!nl) return 0;
+        if (*p != '#') {
+            if (!row_ok(e, p, nl, vectors, unit)) return 0;
+            rows++;
+        }
+        p = nl + 1;
+    }
+    return vectors || rows == nisac_experiment_rows_per_unit(e);
+}
+
+typedef struct {
+    char final[1100], part[1200], vfinal[1100], vpart[1200], idx[1300], lock[1100];
+    int vectors;
+} paths_t;
+
+typedef struct {
+    long unit;
+    long long rows_end, vec_end;
+    unsigned long long rows_hash, vec_hash;
+} idx_entry;
+
+/* Reads the index; *n entries in order (parsing stops at the first line
+ * that is not one). */
+static idx_entry *read_index(const char *path, long *n)
+{
+    *n = 0;
     size_t len;
-    char *text = nisac__slurp(part, (size_t)1 << 34, &len);
-    if (!text) return fail(msg, msglen, -1, "%s: cannot read: %s", part, strerror(errno));
-    char *hdr = header_text(e, vectors);
-    if (!hdr) {
-        free(text);
-        return fail(msg, msglen, -1, "out of memory");
+    char *t = nisac__slurp(path, NISAC_MAX_RESULTS_BYTES, &len);
+    if (!t) return NULL;
+    long cap = 1;
+    for (size_t i = 0; i < len; i++) cap += t[i] == '\n';
+    idx_entry *x = calloc((size_t)cap, sizeof *x);
+    char *p = t;
+    while (x && *p) {
+        char *nl = strchr(p, '\n');
+        if (!nl) break;
+        idx_entry y;
+        int used = 0;
+        if (sscanf(p, "%ld %lld %llx %lld %llx%n", &y.unit, &y.rows_end, &y.rows_hash, &y.vec_end, &y.vec_hash, &used) != 5 ||
+            p + used != nl || y.unit != *n)
+            break;
+        x[(*n)++] = y;
+        p = nl + 1;
     }
-    size_t hl = strlen(hdr);
-    if (len < hl || memcmp(text, hdr, hl) != 0) {
-        free(text);
-        free(hdr);
-        return fail(msg, msglen, -2,
-                    "%s: its header does not match this config (another config, version or seed); "
-                    "use --force to start over",
-                    part);
+    free(t);
+    return x;
+}
+
+/* Opens a partial file for writing at its end after cutting it at off. */
+static int reopen_at(const char *path, off_t off, int *fd, char *msg, size_t msglen)
+{
+    *fd = open(path, O_WRONLY);
+    if (*fd < 0) return fail(msg, msglen, -1, "%s: cannot open: %s", path, strerror(errno));
+    if (ftruncate(*fd, off) || lseek(*fd, 0, SEEK_END) < 0 || fsync(*fd))
+        return fail(msg, msglen, -1, "%s: cannot truncate: %s", path, strerror(errno));
+    return 0;
+}
+
+/* --resume: keeps the units the files prove (header of this config;
+ * every unit whole, well formed and matching its index entry when there
+ * is an index), cuts everything after them, and returns their count, or
+ * -1/-2 with msg. */
+static long resume_files(const nisac_experiment *e, const paths_t *P, sink_t *k, char *msg, size_t msglen)
+{
+    struct stat st;
+    /* vectors.csv may have been renamed just before an interruption */
+    if (P->vectors && stat(P->vpart, &st) != 0 && stat(P->vfinal, &st) == 0 && rename(P->vfinal, P->vpart))
+        return fail(msg, msglen, -1, "cannot rename %s: %s", P->vfinal, strerror(errno));
+    size_t rl = 0, vl = 0;
+    char *rt = nisac__slurp(P->part, NISAC_MAX_RESULTS_BYTES, &rl);
+    if (!rt) return fail(msg, msglen, -1, "%s: cannot read: %s", P->part, strerror(errno));
+    char *vt = P->vectors ? nisac__slurp(P->vpart, NISAC_MAX_RESULTS_BYTES, &vl) : NULL;
+    char *rh = header_text(e, 0), *vh = P->vectors ? header_text(e, 1) : NULL;
+    long units = -1, nidx = 0;
+    idx_entry *ix = stat(P->idx, &st) == 0 ? read_index(P->idx, &nidx) : NULL;
+    const int have_index = ix != NULL;
+    if (!rh || (P->vectors && !vh)) {
+        units = fail(msg, msglen, -1, "out of memory");
+        goto out;
     }
-    free(hdr);
-    long units;
-    size_t keep = scan_units(e, text, len, hl, vectors, limit, &units);
-    free(text);
-    int fd = open(part, O_WRONLY);
-    if (fd < 0) return fail(msg, msglen, -1, "%s: cannot open: %s", part, strerror(errno));
-    if (ftruncate(fd, (off_t)keep) || lseek(fd, 0, SEEK_END) < 0 || fsync(fd)) {
-        close(fd);
-        return fail(msg, msglen, -1, "%s: cannot truncate: %s", part, strerror(errno));
+    size_t rhl = strlen(rh), vhl = vh ? strlen(vh) : 0;
+    if (rl < rhl || memcmp(rt, rh, rhl) || (P->vectors && vt && (vl < vhl || memcmp(vt, vh, vhl)))) {
+        units = fail(msg, msglen, -2,
+                     "%s: its header does not match this config (another config, version or seed); use --force "
+                     "to start over",
+                     P->part);
+        goto out;
     }
-    *fd_out = fd;
+    if (P->vectors && !vt) vl = 0;
+    /* walk the units: by the index when there is one, by the rows otherwise */
+    size_t rpos = rhl, vpos = vhl;
+    const long total = nisac_experiment_units(e);
+    units = 0;
+    while (units < total) {
+        size_t rend, vend = vpos;
+        if (have_index) {
+            if (units >= nidx) break;
+            const idx_entry *y = &ix[units];
+            if (y->rows_end < (long long)rpos || (size_t)y->rows_end > rl) break;
+            rend = (size_t)y->rows_end;
+            if (fnv1a(rt + rpos, rend - rpos) != y->rows_hash) break;
+            if (P->vectors) {
+                if (!vt || y->vec_end < (long long)vpos || (size_t)y->vec_end > vl) break;
+                vend = (size_t)y->vec_end;
+                if (fnv1a(vt + vpos, vend - vpos) != y->vec_hash) break;
+            }
+        } else {
+            /* no index (a file of an earlier version): the rows of this unit */
+            int rows = 0;
+            rend = rpos;
+            while (rows < nisac_experiment_rows_per_unit(e) && rend < rl) {
+                const char *nl = memchr(rt + rend, '\n', rl - rend);
+                if (!nl) break;
+                rows += rt[rend] != '#';
+                rend = (size_t)(nl - rt) + 1;
+            }
+            if (P->vectors) {
+                long pt_tr = units;
+                while (vend < vl) {
+                    const char *nl = memchr(vt + vend, '\n', vl - vend);
+                    long pt = strtol(vt + vend, NULL, 10);
+                    if (!nl) break;
+                    const char *q = vt + vend;
+                    int commas = 2;
+                    for (int a = 0; a < e->naxes; a++) commas += e->axes[a].nparams;
+                    for (int c = 0; c < commas && q; c++) q = memchr(q, ',', (size_t)(nl - q)), q = q ? q + 1 : NULL;
+                    if (!q || pt * e->trials + strtol(q, NULL, 10) != pt_tr) break;
+                    vend = (size_t)(nl - vt) + 1;
+                }
+            }
+        }
+        if (!unit_ok(e, rt + rpos, rt + rend, 0, units) || (P->vectors && !unit_ok(e, vt + vpos, vt + vend, 1, units)))
+            break;
+        rpos = rend;
+        vpos = vend;
+        units++;
+    }
+    if (reopen_at(P->part, (off_t)rpos, &k->fd, msg, msglen)) {
+        units = -1;
+        goto out;
+    }
+    if (P->vectors) {
+        if (!vt) {
+            int fd;
+            char *h = header_text(e, 1);
+            k->vfd = -1;
+            if (!h || (fd = open(P->vpart, O_WRONLY | O_CREAT | O_TRUNC, 0666)) < 0 || write_all(fd, h, strlen(h))) {
+                free(h);
+                units = fail(msg, msglen, -1, "%s: cannot write: %s", P->vpart, strerror(errno));
+                goto out;
+            }
+            free(h);
+            k->vfd = fd;
+            vpos = vhl;
+        } else if (reopen_at(P->vpart, (off_t)vpos, &k->vfd, msg, msglen)) {
+            units = -1;
+            goto out;
+        }
+    }
+    k->rows_end = (off_t)rpos;
+    k->vec_end = (off_t)vpos;
+    /* the index again, for the units kept */
+    k->ifd = open(P->idx, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (k->ifd < 0) {
+        units = fail(msg, msglen, -1, "%s: cannot write: %s", P->idx, strerror(errno));
+        goto out;
+    }
+    {
+        size_t rp = rhl, vp = vhl;
+        for (long u = 0; u < units; u++) {
+            size_t re, ve = vp;
+            if (have_index) {
+                re = (size_t)ix[u].rows_end;
+                if (P->vectors) ve = (size_t)ix[u].vec_end;
+            } else {
+                int rows = 0;
+                re = rp;
+                while (rows < nisac_experiment_rows_per_unit(e)) {
+                    const char *nl = memchr(rt + re, '\n', rl - re);
+                    rows += rt[re] != '#';
+                    re = (size_t)(nl - rt) + 1;
+                }
+                ve = vp; /* not vouched for without an index: the hash covers no vector lines */
+            }
+            char line[160];
+            int n = snprintf(line, sizeof line, "%ld %lld %016llx %lld %016llx\n", u, (long long)re,
+                             (unsigned long long)fnv1a(rt + rp, re - rp), (long long)ve,
+                             (unsigned long long)fnv1a(vt ? vt + vp : "", ve - vp));
+            if (write_all(k->ifd, line, (size_t)n)) {
+                units = fail(msg, msglen, -1, "%s: cannot write: %s", P->idx, strerror(errno));
+                goto out;
+            }
+            rp = re;
+            vp = ve;
+        }
+    }
+    if (fsync(k->ifd)) units = fail(msg, msglen, -1, "%s: cannot write: %s", P->idx, strerror(errno));
+out:
+    free(rt);
+    free(vt);
+    free(rh);
+    free(vh);
+    free(ix);
     return units;
 }
 
-static int create_with_header(const nisac_experiment *e, const char *path, int vectors, int *fd, char *msg,
-                              size_t msglen)
+static int create_with_header(const nisac_experiment *e, const char *path, int vectors, int *fd, off_t *end,
+                              char *msg, size_t msglen)
 {
-    char *hdr = header_text(e, vectors);
+    char *hdr = vectors >= 0 ? header_text(e, vectors) : strdup("");
     if (!hdr) return fail(msg, msglen, -1, "out of memory");
     *fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
     if (*fd < 0 || write_all(*fd, hdr, strlen(hdr)) || fsync(*fd)) {
         free(hdr);
         return fail(msg, msglen, -1, "%s: cannot write: %s", path, strerror(errno));
     }
+    if (end) *end = (off_t)strlen(hdr);
     free(hdr);
     return 0;
 }
 
-typedef struct {
-    char final[1100], part[1200], vfinal[1100], vpart[1200];
-    int vectors;
-} paths_t;
+/* An exclusive lock on the output folder for the whole run; a second run
+ * is refused with the holder's pid.  Returns the lock's fd, or -1/-2. */
+static int lock_folder(const paths_t *P, char *msg, size_t msglen)
+{
+    int fd = open(P->lock, O_RDWR | O_CREAT, 0666);
+    if (fd < 0) return fail(msg, msglen, -1, "%s: cannot create the lock file: %s", P->lock, strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB)) {
+        char pid[32] = "";
+        ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+        pid[n > 0 ? n : 0] = 0;
+        pid[strcspn(pid, "\n")] = 0;
+        close(fd);
+        return fail(msg, msglen, -2, "the output folder is in use by another nisac run (pid %s, lock %s); wait for it "
+                                     "to finish or stop it",
+                    pid[0] ? pid : "?", P->lock);
+    }
+    char pid[32];
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) || pwrite(fd, pid, (size_t)n, 0) != n) {
+        close(fd);
+        return fail(msg, msglen, -1, "%s: cannot write: %s", P->lock, strerror(errno));
+    }
+    return fd;
+}
 
 /* Prepares the partial files; returns the first unit to compute, the
  * total when already complete (fds -1), or -1/-2 with msg (-2: bad input). */
@@ -243,8 +476,7 @@ static long prepare(const nisac_experiment *e, const nisac_run_opts *o, const pa
                     size_t msglen)
 {
     struct stat st;
-    k->fd = k->vfd = -1;
-    if (nisac__mkdirs(o->out_dir)) return fail(msg, msglen, -1, "%s: cannot create folder: %s", o->out_dir, strerror(errno));
+    k->fd = k->vfd = k->ifd = -1;
     int have_final = stat(P->final, &st) == 0, have_part = stat(P->part, &st) == 0;
     if (have_final) {
         if (o->force) {
@@ -252,7 +484,7 @@ static long prepare(const nisac_experiment *e, const nisac_run_opts *o, const pa
             if (P->vectors) unlink(P->vfinal);
         } else if (o->resume) {
             size_t len;
-            char *text = nisac__slurp(P->final, 1 << 16, &len), *hdr = header_text(e, 0);
+            char *text = nisac__read_head(P->final, 1 << 16, &len), *hdr = header_text(e, 0);
             int same = text && hdr && len >= strlen(hdr) && !memcmp(text, hdr, strlen(hdr));
             free(text);
             free(hdr);
@@ -266,23 +498,10 @@ static long prepare(const nisac_experiment *e, const nisac_run_opts *o, const pa
     if (have_part && !o->resume && !o->force)
         return fail(msg, msglen, -2, "%s holds an interrupted run; use --resume to continue it or --force to start over",
                     P->part);
-    if (have_part && o->resume) {
-        long units = resume_open(e, P->part, 0, 0, &k->fd, msg, msglen);
-        if (units < 0 || !P->vectors) return units;
-        /* vectors.csv may have been renamed just before an interruption */
-        if (stat(P->vpart, &st) != 0 && stat(P->vfinal, &st) == 0 && rename(P->vfinal, P->vpart))
-            return fail(msg, msglen, -1, "cannot rename %s: %s", P->vfinal, strerror(errno));
-        if (stat(P->vpart, &st) != 0) {
-            if (units > 0)
-                return fail(msg, msglen, -2, "%s is missing: the run cannot be resumed; use --force", P->vpart);
-            return create_with_header(e, P->vpart, 1, &k->vfd, msg, msglen) ? -1 : units;
-        }
-        long vu;
-        if ((vu = resume_open(e, P->vpart, 1, units, &k->vfd, msg, msglen)) < 0) return vu;
-        return units;
-    }
-    if (create_with_header(e, P->part, 0, &k->fd, msg, msglen)) return -1;
-    if (P->vectors && create_with_header(e, P->vpart, 1, &k->vfd, msg, msglen)) return -1;
+    if (have_part && o->resume) return resume_files(e, P, k, msg, msglen);
+    if (create_with_header(e, P->part, 0, &k->fd, &k->rows_end, msg, msglen)) return -1;
+    if (P->vectors && create_with_header(e, P->vpart, 1, &k->vfd, &k->vec_end, msg, msglen)) return -1;
+    if (create_with_header(e, P->idx, -1, &k->ifd, NULL, msg, msglen)) return -1;
     return 0;
 }
 
@@ -301,7 +520,7 @@ static int fsync_dir(const char *file)
 }
 
 /* Closes and renames the partial files (vectors first: results.csv
- * appears last, when everything is in place). */
+ * appears last, when everything is in place), then drops the index. */
 static int finish(sink_t *k, const paths_t *P, char *msg, size_t msglen)
 {
     int rc = 0;
@@ -313,6 +532,9 @@ static int finish(sink_t *k, const paths_t *P, char *msg, size_t msglen)
     k->fd = -1;
     if (!rc && rename(P->part, P->final)) rc = fail(msg, msglen, NISAC_EIO, "cannot rename %s: %s", P->part, strerror(errno));
     if (!rc) fsync_dir(P->final);
+    if (k->ifd >= 0) close(k->ifd);
+    k->ifd = -1;
+    if (!rc) unlink(P->idx);
     return rc;
 }
 
@@ -385,7 +607,7 @@ static int read_unit(int fd, long *unit, unit_text *u)
 }
 
 static int run_forked(const nisac_experiment *e, const nisac_run_opts *o, int nw, long start, long total, sink_t *k,
-                      progress_t *pg, char *msg, size_t msglen)
+                      int lockfd, progress_t *pg, char *msg, size_t msglen)
 {
     worker_t *w = calloc((size_t)nw, sizeof *w);
     const long win = 2L * nw + 1;
@@ -424,6 +646,8 @@ static int run_forked(const nisac_experiment *e, const nisac_run_opts *o, int nw
             }
             close(k->fd);
             if (k->vfd >= 0) close(k->vfd);
+            if (k->ifd >= 0) close(k->ifd);
+            if (lockfd >= 0) close(lockfd); /* the folder's lock stays with the parent */
             worker_main(e, tp[0], rp[1]);
         }
         close(tp[0]);
@@ -460,10 +684,12 @@ static int run_forked(const nisac_experiment *e, const nisac_run_opts *o, int nw
                 waitpid(w[i].pid, &st, 0);
                 w[i].pid = -1;
                 if (cancelled(o)) break;
-                rc = fail(msg, msglen, WIFEXITED(st) && WEXITSTATUS(st) == 3 ? NISAC_ENOMEM : NISAC_EIO,
-                          "worker %d stopped (%s %d) while computing unit %ld", i,
-                          WIFSIGNALED(st) ? "signal" : "exit status", WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st),
-                          w[i].pending[0]);
+                /* the units written so far are whole: the run can be resumed */
+                rc = fail(msg, msglen, NISAC_EINTERRUPTED,
+                          "worker %d stopped (%s %d%s) while computing unit %ld; the %ld units before it are "
+                          "kept: continue with --resume",
+                          i, WIFSIGNALED(st) ? "signal" : "exit status", WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st),
+                          WIFEXITED(st) && WEXITSTATUS(st) == 3 ? ", out of memory" : "", w[i].pending[0], k->next);
                 break;
             }
         }
@@ -611,6 +837,8 @@ int nisac_experiment_run(const nisac_experiment *e, const nisac_run_opts *o, nis
     snprintf(P.part, sizeof P.part, "%s.partial", P.final);
     snprintf(P.vfinal, sizeof P.vfinal, "%s/vectors.csv", o->out_dir);
     snprintf(P.vpart, sizeof P.vpart, "%s.partial", P.vfinal);
+    snprintf(P.idx, sizeof P.idx, "%s.idx", P.part);
+    snprintf(P.lock, sizeof P.lock, "%s/.nisac.lock", o->out_dir);
     P.vectors = e->vectors == NISAC_VECTORS_LONG;
     snprintf(res->results, sizeof res->results, "%s", P.final);
     const long total = nisac_experiment_units(e);
@@ -625,9 +853,17 @@ int nisac_experiment_run(const nisac_experiment *e, const nisac_run_opts *o, nis
     }
 #endif
     res->rank = rank;
-    sink_t k = {-1, -1, 0, 0, nisac_wtime(), o->batch > 0 ? o->batch : 16};
+    sink_t k = {-1, -1, -1, 0, 0, nisac_wtime(), o->batch > 0 ? o->batch : 16, 0, 0};
     long start = 0;
-    if (rank == 0) start = prepare(e, o, &P, &k, msg, msglen);
+    int lockfd = -1;
+    if (rank == 0) {
+        if (nisac__mkdirs(o->out_dir))
+            start = fail(msg, msglen, -1, "%s: cannot create folder: %s", o->out_dir, strerror(errno));
+        else if ((lockfd = lock_folder(&P, msg, msglen)) < 0)
+            start = lockfd;
+        else
+            start = prepare(e, o, &P, &k, msg, msglen);
+    }
 #ifdef NISAC_HAVE_MPI
     if (size > 1) MPI_Bcast(&start, 1, MPI_LONG, 0, MPI_COMM_WORLD);
 #endif
@@ -651,7 +887,7 @@ int nisac_experiment_run(const nisac_experiment *e, const nisac_run_opts *o, nis
     if (size > 1) rc = run_mpi(e, o, rank, size, start, total, &k, &pg, msg, msglen);
     else
 #endif
-        if (workers > 1) rc = run_forked(e, o, workers, start, total, &k, &pg, msg, msglen);
+        if (workers > 1) rc = run_forked(e, o, workers, start, total, &k, lockfd, &pg, msg, msglen);
     else rc = run_inproc(e, o, start, total, &k, &pg, msg, msglen);
     if (rank == 0) {
         res->done = k.next;
@@ -669,6 +905,11 @@ int nisac_experiment_run(const nisac_experiment *e, const nisac_run_opts *o, nis
 done:
     if (k.fd >= 0) close(k.fd);
     if (k.vfd >= 0) close(k.vfd);
+    if (k.ifd >= 0) close(k.ifd);
+    if (lockfd >= 0) {
+        unlink(P.lock); /* while still holding it: a waiting run finds the folder free */
+        close(lockfd);
+    }
 #ifdef NISAC_HAVE_MPI
     /* Every rank returns rank 0's verdict when it is success or bad input
      * (known to all ranks); on any other outcome of any rank the caller

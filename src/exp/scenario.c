@@ -172,9 +172,10 @@ int nisac_scenario_load_json(const char *path, nisac_scenario *s, char *msg, siz
     msg[0] = 0;
     size_t len;
     errno = 0;
-    char *text = nisac__slurp(path, 16u << 20, &len);
+    char *text = nisac__slurp(path, NISAC_MAX_CONFIG_BYTES, &len);
     if (!text) {
-        snprintf(msg, msglen, "%s: cannot read: %s", path, strerror(errno ? errno : ENOMEM));
+        if (errno == EFBIG) snprintf(msg, msglen, "%s: cannot read: larger than %zu MiB, the most a config file may be", path, NISAC_MAX_CONFIG_BYTES >> 20);
+        else snprintf(msg, msglen, "%s: cannot read: %s", path, strerror(errno ? errno : ENOMEM));
         return NISAC_EIO;
     }
     jctx c;

@@ -54,7 +54,7 @@ int nisac__table_read(const char *path, nisac__table *t, char *msg, size_t msgle
 {
     memset(t, 0, sizeof *t);
     size_t len;
-    t->text = nisac__slurp(path, (size_t)1 << 34, &len);
+    t->text = nisac__slurp(path, NISAC_MAX_RESULTS_BYTES, &len);
     if (!t->text) {
         snprintf(msg, msglen, "%s: cannot read: %s", path, strerror(errno));
         return NISAC_EIO;

@@ -196,11 +196,15 @@ int nisac_experiment_run(const nisac_experiment *e, const nisac_run_opts *o, nis
 int nisac_have_mpi(void);
 
 /* ---- summaries and plots ---- */
+/* Reading results files: strict by default (a damaged row, a duplicate
+ * record, an unknown group is an error with FILE:LINE); lenient skips
+ * and counts them. */
+#define NISAC_READ_LENIENT 1
 /* Reads a results file; writes OUT/summary.csv and OUT/summary.md (or
  * next to the results when out_dir is NULL). */
-int nisac_summarize(const char *results, const char *out_dir, char *msg, size_t msglen);
+int nisac_summarize(const char *results, const char *out_dir, int flags, char *msg, size_t msglen);
 /* Draws the config's plots from OUT/results.csv into OUT with gnuplot. */
-int nisac_plot(const nisac_experiment *e, const char *out_dir, char *msg, size_t msglen);
+int nisac_plot(const nisac_experiment *e, const char *out_dir, int flags, char *msg, size_t msglen);
 
 #pragma GCC visibility pop
 

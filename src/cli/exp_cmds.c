@@ -220,11 +220,11 @@ int nisac_cmd_run(int argc, char **argv)
             fprintf(stderr, "%s is complete (%ld units); nothing to do\n", res.results, res.total);
         else if (!quiet)
             fprintf(stderr, "wrote %s%s\n", res.results, e->vectors == NISAC_VECTORS_LONG ? " and vectors.csv" : "");
-        if (summary && nisac_summarize(res.results, dir, msg, sizeof msg)) {
+        if (summary && nisac_summarize(res.results, dir, 0, msg, sizeof msg)) {
             fprintf(stderr, "nisac run: summary: %s\n", msg);
             status = 1;
         }
-        if (!status && plot && e->nplots && nisac_plot(e, dir, msg, sizeof msg)) {
+        if (!status && plot && e->nplots && nisac_plot(e, dir, 0, msg, sizeof msg)) {
             fprintf(stderr, "nisac run: plot: %s\n", msg);
             status = 1;
         }
@@ -244,13 +244,16 @@ int nisac_cmd_run(int argc, char **argv)
 /* Parses "ARG [--out DIR]" (and --help) of summarize and plot.  Returns
  * -1 to go on, or the exit status. */
 static int parse_arg_out(const char *cmd, const char *usage, const char *help, int argc, char **argv,
-                         const char **arg, const char **out)
+                         const char **arg, const char **out, int *flags)
 {
     *arg = *out = NULL;
+    *flags = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             printf("%s\n\n%s", usage, help);
             return 0;
+        } else if (!strcmp(argv[i], "--lenient")) {
+            *flags |= NISAC_READ_LENIENT;
         } else if (!strcmp(argv[i], "--out")) {
             if (++i >= argc) return fprintf(stderr, "nisac %s: option --out: expected a folder\n", cmd), 2;
             *out = argv[i];
@@ -272,16 +275,24 @@ static int parse_arg_out(const char *cmd, const char *usage, const char *help, i
 int nisac_cmd_summarize(int argc, char **argv)
 {
     const char *res, *out;
-    int st = parse_arg_out("summarize", "usage: nisac summarize RESULTS.csv [--out DIR]",
+    int flags;
+    int st = parse_arg_out("summarize", "usage: nisac summarize RESULTS.csv [--out DIR] [--lenient]",
                            "Writes DIR/summary.csv and DIR/summary.md (DIR: the folder of RESULTS by default):\n"
                            "per sweep point and algorithm the number of records, the feasibility rate (status\n"
                            "optimal or feasible), the status counts, and for every metric the mean, the\n"
                            "standard deviation, the half-width of the 95% Student-t confidence interval and\n"
-                           "the number of finite values.\n",
-                           argc, argv, &res, &out);
+                           "the number of finite values.\n"
+                           "\n"
+                           "The file is read strictly: a damaged row (NUL bytes, a wrong field count, a point,\n"
+                           "trial or draw the header does not announce, an unknown status, a non-numeric\n"
+                           "value), a duplicate record or an extra algorithm is an error naming FILE:LINE.\n"
+                           "--lenient skips such rows and counts them in summary.csv.\n"
+                           "\n"
+                           "exit status: 0 done; 1 the file cannot be read or written; 2 a damaged file.\n",
+                           argc, argv, &res, &out, &flags);
     if (st >= 0) return st;
     char msg[1024];
-    int rc = nisac_summarize(res, out, msg, sizeof msg);
+    int rc = nisac_summarize(res, out, flags, msg, sizeof msg);
     if (rc) {
         fprintf(stderr, "nisac summarize: %s\n", msg);
         return rc == NISAC_EIO ? 1 : 2;
@@ -292,12 +303,14 @@ int nisac_cmd_summarize(int argc, char **argv)
 int nisac_cmd_plot(int argc, char **argv)
 {
     const char *config, *out;
-    int st = parse_arg_out("plot", "usage: nisac plot CONFIG [--out DIR]",
+    int flags;
+    int st = parse_arg_out("plot", "usage: nisac plot CONFIG [--out DIR] [--lenient]",
                            "Draws the plots of CONFIG from DIR/results.csv (default DIR: results/NAME) with\n"
                            "gnuplot: FILE.png and FILE.pdf per plot, with FILE.dat (the plotted numbers) and\n"
                            "FILE.gp (the script) beside them.  Line plots show the mean over trials and, with\n"
-                           "\"errorbars\": true, the 95% Student-t confidence interval.\n",
-                           argc, argv, &config, &out);
+                           "\"errorbars\": true, the 95% Student-t confidence interval.  The results are read\n"
+                           "strictly (see 'nisac summarize --help'); --lenient skips damaged rows.\n",
+                           argc, argv, &config, &out, &flags);
     if (st >= 0) return st;
     char msg[1024], dir[1024];
     nisac_experiment *e;
@@ -307,7 +320,7 @@ int nisac_cmd_plot(int argc, char **argv)
     }
     if (!out) default_out(e, dir, sizeof dir);
     else snprintf(dir, sizeof dir, "%s", out);
-    int rc = nisac_plot(e, dir, msg, sizeof msg);
+    int rc = nisac_plot(e, dir, flags, msg, sizeof msg);
     if (rc) fprintf(stderr, "nisac plot: %s\n", msg);
     nisac_experiment_free(e);
     return rc ? (rc == NISAC_EINVAL ? 2 : 1) : 0;

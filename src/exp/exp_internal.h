@@ -44,11 +44,18 @@ typedef struct {
     char **cols;
     long nrows;
     char **cell;        /* nrows x ncols, row-major, pointers into text */
+    long *line;         /* the file line of each row */
+    long skipped;       /* damaged rows and duplicates skipped (lenient reading) */
     int c_point, c_algo, c_trial, c_draw, c_status, c_first_metric;
 } nisac__table;
 
-/* Reads a results file; comment lines ('#') between rows are skipped. */
-int nisac__table_read(const char *path, nisac__table *t, char *msg, size_t msglen);
+/* Reads a results file; comment lines ('#') between rows are skipped.
+ * Strict (lenient 0): a damaged row (NUL bytes, wrong field count, a
+ * point, trial or draw outside the header's counts, an unknown status, a
+ * non-numeric metric), a duplicate record or an algorithm beyond the
+ * header's count is an error naming FILE:LINE; lenient: such rows are
+ * skipped and counted in t->skipped. */
+int nisac__table_read(const char *path, nisac__table *t, int lenient, char *msg, size_t msglen);
 void nisac__table_free(nisac__table *t);
 int nisac__table_col(const nisac__table *t, const char *name);
 double nisac__cell_num(const char *s);

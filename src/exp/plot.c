@@ -274,7 +274,7 @@ out:
     return rc;
 }
 
-int nisac_plot(const nisac_experiment *e, const char *out_dir, char *msg, size_t msglen)
+int nisac_plot(const nisac_experiment *e, const char *out_dir, int flags, char *msg, size_t msglen)
 {
     msg[0] = 0;
     if (e->nplots == 0) {
@@ -284,7 +284,7 @@ int nisac_plot(const nisac_experiment *e, const char *out_dir, char *msg, size_t
     char path[1100];
     snprintf(path, sizeof path, "%s/results.csv", out_dir);
     nisac__table t;
-    int rc = nisac__table_read(path, &t, msg, msglen);
+    int rc = nisac__table_read(path, &t, flags & NISAC_READ_LENIENT, msg, msglen);
     if (rc) return rc;
     char want[64];
     snprintf(want, sizeof want, "# config_hash: %016llx\n", (unsigned long long)e->hash);

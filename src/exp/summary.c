@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@ void nisac__table_free(nisac__table *t)
     free(t->header);
     free(t->cols);
     free(t->cell);
+    free(t->line);
     memset(t, 0, sizeof *t);
 }
 
@@ -50,7 +52,148 @@ static int split(char *line, char **out, int max)
     return n;
 }
 
-int nisac__table_read(const char *path, nisac__table *t, char *msg, size_t msglen)
+/* What the header says the file holds ("# points: P trials: T
+ * algorithms: A draws: D"); -1 when it says nothing. */
+static void header_counts(const char *header, long *points, long *trials, long *algos, long *draws)
+{
+    *points = *trials = *algos = *draws = -1;
+    const char *h = strstr(header, "# points: ");
+    if (h) sscanf(h, "# points: %ld trials: %ld algorithms: %ld draws: %ld", points, trials, algos, draws);
+}
+
+static int cell_is_number(const char *s)
+{
+    if (!strcmp(s, "nan") || !strcmp(s, "inf") || !strcmp(s, "-inf")) return 1;
+    char *end;
+    strtod(s, &end);
+    return end != s && *end == 0;
+}
+
+static int cell_is_index(const char *s, long below)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    return end != s && *end == 0 && v >= 0 && (below < 0 || v < below);
+}
+
+/* Why row r (already split) is damaged, or NULL. */
+static const char *row_problem(const nisac__table *t, char **row, long np, long nt, long nd, char *why, size_t len)
+{
+    if (!cell_is_index(row[t->c_point], np)) return snprintf(why, len, "point '%s' is not one of the %ld points", row[t->c_point], np), why;
+    if (!cell_is_index(row[t->c_trial], nt)) return snprintf(why, len, "trial '%s' is not one of the %ld trials", row[t->c_trial], nt), why;
+    if (!cell_is_index(row[t->c_draw], nd)) return snprintf(why, len, "draw '%s' is not one of the %ld draws", row[t->c_draw], nd), why;
+    int k = 0;
+    while (k <= (int)NISAC_STATUS_ERROR && strcmp(nisac_status_name((nisac_solve_status)k), row[t->c_status])) k++;
+    if (k > (int)NISAC_STATUS_ERROR) return snprintf(why, len, "status '%s' is not a solve status", row[t->c_status]), why;
+    for (int c = t->c_first_metric; c < t->ncols; c++)
+        if (!cell_is_number(row[c]))
+            return snprintf(why, len, "column '%s': '%.40s' is not a number", t->cols[c], row[c]), why;
+    return NULL;
+}
+
+typedef struct {
+    uint64_t h;
+    long row;
+} keyed;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    return x->h < y->h ? -1 : x->h > y->h ? 1 : (x->row > y->row) - (x->row < y->row);
+}
+
+static uint64_t record_key(const nisac__table *t, long r)
+{
+    uint64_t h = 1469598103934665603ULL;
+    const int cols[4] = {t->c_point, t->c_algo, t->c_trial, t->c_draw};
+    for (int i = 0; i < 4; i++) {
+        for (const char *s = t->cell[r * t->ncols + cols[i]]; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+        h = (h ^ 0xff) * 1099511628211ULL;
+    }
+    return h;
+}
+
+static int same_key(const nisac__table *t, long a, long b)
+{
+    const int cols[4] = {t->c_point, t->c_algo, t->c_trial, t->c_draw};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(t->cell[a * t->ncols + cols[i]], t->cell[b * t->ncols + cols[i]])) return 0;
+    return 1;
+}
+
+/* Duplicate records (same point, algo, trial, draw) and more algorithm
+ * labels than the header announces.  Strict: an error naming the line;
+ * lenient: the later copies are dropped and counted. */
+static int check_records(nisac__table *t, const char *path, long nalgos, int lenient, char *msg, size_t msglen)
+{
+    if (t->nrows == 0) return 0;
+    keyed *k = malloc(sizeof *k * (size_t)t->nrows);
+    char *drop = calloc((size_t)t->nrows, 1);
+    if (!k || !drop) {
+        free(k);
+        free(drop);
+        snprintf(msg, msglen, "%s: out of memory", path);
+        return NISAC_ENOMEM;
+    }
+    for (long r = 0; r < t->nrows; r++) k[r] = (keyed){record_key(t, r), r};
+    qsort(k, (size_t)t->nrows, sizeof *k, cmp_keyed);
+    int rc = 0;
+    for (long i = 1; i < t->nrows && !rc; i++)
+        for (long j = i - 1; j >= 0 && k[j].h == k[i].h; j--)
+            if (same_key(t, k[j].row, k[i].row)) {
+                if (!lenient) {
+                    snprintf(msg, msglen, "%s:%ld: duplicate record (point %s, algo %s, trial %s, draw %s) of line %ld; "
+                                          "--lenient drops the copies",
+                             path, t->line[k[i].row], t->cell[k[i].row * t->ncols + t->c_point],
+                             t->cell[k[i].row * t->ncols + t->c_algo], t->cell[k[i].row * t->ncols + t->c_trial],
+                             t->cell[k[i].row * t->ncols + t->c_draw], t->line[k[j].row]);
+                    rc = NISAC_EPARSE;
+                }
+                drop[k[i].row] = 1;
+                break;
+            }
+    /* algorithm labels, in order of appearance */
+    if (!rc && nalgos > 0) {
+        const char **labels = calloc((size_t)nalgos, sizeof *labels);
+        int nl = 0;
+        for (long r = 0; r < t->nrows && labels && !rc; r++) {
+            if (drop[r]) continue;
+            const char *a = t->cell[r * t->ncols + t->c_algo];
+            int f = 0;
+            while (f < nl && strcmp(labels[f], a)) f++;
+            if (f < nl) continue;
+            if (nl < nalgos) labels[nl++] = a;
+            else if (!lenient) {
+                snprintf(msg, msglen, "%s:%ld: algorithm '%s' is one more than the %ld the header announces; "
+                                      "--lenient drops such rows",
+                         path, t->line[r], a, nalgos);
+                rc = NISAC_EPARSE;
+            } else
+                drop[r] = 1;
+        }
+        free(labels);
+    }
+    if (!rc) { /* compact */
+        long w = 0;
+        for (long r = 0; r < t->nrows; r++) {
+            if (drop[r]) {
+                t->skipped++;
+                continue;
+            }
+            if (w != r) {
+                memmove(t->cell + w * t->ncols, t->cell + r * t->ncols, sizeof *t->cell * (size_t)t->ncols);
+                t->line[w] = t->line[r];
+            }
+            w++;
+        }
+        t->nrows = w;
+    }
+    free(k);
+    free(drop);
+    return rc;
+}
+
+int nisac__table_read(const char *path, nisac__table *t, int lenient, char *msg, size_t msglen)
 {
     memset(t, 0, sizeof *t);
     size_t len;
@@ -59,22 +202,28 @@ int nisac__table_read(const char *path, nisac__table *t, char *msg, size_t msgle
         snprintf(msg, msglen, "%s: cannot read: %s", path, strerror(errno));
         return NISAC_EIO;
     }
+    const char *end = t->text + len;
     t->header = calloc(len + 1, 1);
     if (!t->header) goto oom;
     char *p = t->text;
-    int line = 0;
+    long line = 0;
     /* comment lines */
-    while (*p == '#') {
+    while (p < end && *p == '#') {
         line++;
-        char *nl = strchr(p, '\n');
+        char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl) break;
+        if (memchr(p, 0, (size_t)(nl - p))) {
+            snprintf(msg, msglen, "%s:%ld: NUL byte in the header: not a nisac results file, or damaged", path, line);
+            nisac__table_free(t);
+            return NISAC_EPARSE;
+        }
         strncat(t->header, p, (size_t)(nl - p + 1));
         p = nl + 1;
     }
-    char *nl = strchr(p, '\n');
+    char *nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
     line++;
-    if (!nl || strncmp(p, "point,", 6)) {
-        snprintf(msg, msglen, "%s:%d: expected the column line 'point,...' of a nisac results file", path, line);
+    if (!nl || strncmp(p, "point,", 6) || memchr(p, 0, (size_t)(nl - p))) {
+        snprintf(msg, msglen, "%s:%ld: expected the column line 'point,...' of a nisac results file", path, line);
         nisac__table_free(t);
         return NISAC_EPARSE;
     }
@@ -91,38 +240,52 @@ int nisac__table_read(const char *path, nisac__table *t, char *msg, size_t msgle
     t->c_status = nisac__table_col(t, "status");
     t->c_first_metric = t->c_status + 1;
     if (t->c_algo < 1 || t->c_trial != t->c_algo + 1 || t->c_draw != t->c_trial + 1 || t->c_status != t->c_draw + 1) {
-        snprintf(msg, msglen, "%s:%d: columns algo, trial, draw, status missing or out of order", path, line);
+        snprintf(msg, msglen, "%s:%ld: columns algo, trial, draw, status missing or out of order", path, line);
         nisac__table_free(t);
         return NISAC_EPARSE;
     }
+    long np, nt, na, nd;
+    header_counts(t->header, &np, &nt, &na, &nd);
     p = nl + 1;
-    long cap = 0;
-    for (char *q = p; *q; q++) cap += *q == '\n';
-    t->cell = calloc((size_t)(cap ? cap : 1) * (size_t)t->ncols, sizeof *t->cell);
-    if (!t->cell) goto oom;
-    while (*p) {
+    long cap = 1;
+    for (char *q = p; q < end; q++) cap += *q == '\n';
+    t->cell = calloc((size_t)cap * (size_t)t->ncols, sizeof *t->cell);
+    t->line = calloc((size_t)cap, sizeof *t->line);
+    if (!t->cell || !t->line) goto oom;
+    char why[160];
+    while (p < end) {
         line++;
-        nl = strchr(p, '\n');
-        if (*p == '#' && nl) { /* a comment between rows ("# error: ...") */
+        nl = memchr(p, '\n', (size_t)(end - p));
+        const char *problem = NULL;
+        if (!nl) problem = "incomplete last line (an interrupted run? use 'nisac run --resume')";
+        else if (memchr(p, 0, (size_t)(nl - p))) problem = "NUL bytes (a damaged file)";
+        if (!problem && *p == '#') { /* a comment between rows ("# error: ...") */
             p = nl + 1;
             continue;
         }
-        if (!nl) {
-            snprintf(msg, msglen, "%s:%d: incomplete last line (an interrupted run? use 'nisac run --resume')", path, line);
+        if (!problem) {
+            *nl = 0;
+            int n = split(p, t->cell + t->nrows * t->ncols, t->ncols);
+            if (n != t->ncols) {
+                snprintf(why, sizeof why, "%d fields, the column line has %d", n, t->ncols);
+                problem = why;
+            } else
+                problem = row_problem(t, t->cell + t->nrows * t->ncols, np, nt, nd, why, sizeof why);
+        }
+        if (problem && !lenient) {
+            snprintf(msg, msglen, "%s:%ld: %s%s", path, line, problem,
+                     strstr(problem, "interrupted") ? "" : "; --lenient skips and counts such rows");
             nisac__table_free(t);
             return NISAC_EPARSE;
         }
-        *nl = 0;
-        int n = split(p, t->cell + t->nrows * t->ncols, t->ncols);
-        if (n != t->ncols) {
-            snprintf(msg, msglen, "%s:%d: %d fields, the column line has %d", path, line, n, t->ncols);
-            nisac__table_free(t);
-            return NISAC_EPARSE;
-        }
-        t->nrows++;
+        if (problem) t->skipped++;
+        else t->line[t->nrows++] = line;
+        if (!nl) break;
         p = nl + 1;
     }
-    return 0;
+    int rc = check_records(t, path, na, lenient, msg, msglen);
+    if (rc) nisac__table_free(t);
+    return rc;
 oom:
     snprintf(msg, msglen, "%s: out of memory", path);
     nisac__table_free(t);
@@ -138,10 +301,10 @@ typedef struct {
 /* Every solve status, by the names the records use. */
 #define NSTATUS ((int)NISAC_STATUS_ERROR + 1)
 
-int nisac_summarize(const char *results, const char *out_dir, char *msg, size_t msglen)
+int nisac_summarize(const char *results, const char *out_dir, int flags, char *msg, size_t msglen)
 {
     nisac__table t;
-    int rc = nisac__table_read(results, &t, msg, msglen);
+    int rc = nisac__table_read(results, &t, flags & NISAC_READ_LENIENT, msg, msglen);
     if (rc) return rc;
     /* groups keyed by (point, algo label), in order of first appearance */
     int nl = 0, capl = 8;
@@ -194,6 +357,7 @@ int nisac_summarize(const char *results, const char *out_dir, char *msg, size_t 
     }
     fprintf(fc, "%s# summary of %s: per point and algorithm, mean, sd and 95%% Student-t CI half-width\n",
             t.header, results);
+    if (t.skipped) fprintf(fc, "# skipped: %ld damaged or duplicate rows (lenient reading)\n", t.skipped);
     for (int c = 0; c < t.c_algo; c++) fprintf(fc, "%s,", t.cols[c]);
     fprintf(fc, "algo,n,feasible_rate,statuses");
     for (int c = t.c_first_metric; c < t.ncols; c++)

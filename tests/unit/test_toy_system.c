@@ -257,7 +257,7 @@ static void test_experiment_pipeline(void)
     }
     CHECK(rows == 5);
     char sm[512];
-    CHECK(nisac_summarize(path("w1/results.csv"), NULL, sm, sizeof sm) == 0);
+    CHECK(nisac_summarize(path("w1/results.csv"), NULL, 0, sm, sizeof sm) == 0);
     char *s = slurp(path("w1/summary.csv"));
     CHECK(s && strstr(s, "\n1,2,inverse,5,1,optimal=5,"));
     free(s);
@@ -368,7 +368,7 @@ static void test_errors_and_cancel(void)
     CHECK_MSG(errors > 0 && ok > 0 && errors + ok == 40, "errors %d ok %d", errors, ok);
     CHECK(comments == errors);
     /* the summary reads past the comment lines and counts the statuses */
-    CHECK_MSG(nisac_summarize(path("err/results.csv"), NULL, msg, sizeof msg) == 0, "%s", msg);
+    CHECK_MSG(nisac_summarize(path("err/results.csv"), NULL, 0, msg, sizeof msg) == 0, "%s", msg);
     char *sm = slurp(path("err/summary.csv")), want[64];
     snprintf(want, sizeof want, "error=%d", errors);
     CHECK_MSG(sm && strstr(sm, want), "%s lacks %s", sm ? sm : "(none)", want);

@@ -90,10 +90,19 @@ typedef struct nisac_conic_result {
     double pinf;      /* relative primal infeasibility ||A(X) - a|| / (1 + ||a||) */
     double wall;      /* seconds inside CSDP (lock wait excluded) */
     int rows, dim;    /* CSDP constraint count and matrix order */
+    int rescaled;     /* 1: the first solve claimed infeasibility or failed numerically, and
+                         this result is the re-solve of the problem brought to unit scale */
+    nisac_solve_status first_status; /* the first solve's status when rescaled */
 } nisac_conic_result;
 
 /* Solves the problem.  Returns NISAC_OK when the result is filled (any
- * status, infeasible included) or an error code for invalid input. */
+ * status, infeasible included) or an error code for invalid input.
+ * Verified verdicts: when CSDP claims infeasibility or fails numerically,
+ * the problem is solved again after scaling (rows by their largest
+ * coefficient, variables by the largest scaled right-hand side, the
+ * objective by its largest coefficient; powers of two); the second
+ * result is reported, and "infeasible" only when both solves say so
+ * (they disagree: numerical failure). */
 int nisac_conic_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_result *r);
 
 /* Values after a solve (status optimal, feasible or inaccurate). */

@@ -325,7 +325,7 @@ static void free_constraints(struct constraintmatrix *con, int k)
 }
 
 /* Builds the CSDP sparse blocks of one row (terms merged, sorted by block). */
-static int build_constraint(const nisac_conic *c, const row_t *r, int cnum,
+static int build_constraint(const nisac_conic *c, const row_t *r, int cnum, double rowdiv,
                             struct constraintmatrix *con)
 {
     struct sparseblock **tail = &con->blocks;
@@ -355,7 +355,7 @@ static int build_constraint(const nisac_conic *c, const row_t *r, int cnum,
             sb->iindices[e + 1] = tt->p + 1;
             sb->jindices[e + 1] = tt->q + 1;
             /* <A, X> counts an off-diagonal A_pq twice */
-            sb->entries[e + 1] = tt->p == tt->q ? tt->v : 0.5 * tt->v;
+            sb->entries[e + 1] = (tt->p == tt->q ? tt->v : 0.5 * tt->v) / rowdiv;
         }
         /* dense or sparse handling inside CSDP: dense when the block is
          * well filled (our rule: more than a quarter of its upper triangle) */
@@ -366,13 +366,16 @@ static int build_constraint(const nisac_conic *c, const row_t *r, int cnum,
     return NISAC_OK;
 }
 
-int nisac_conic_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_result *res)
+/* The scaling of one solve: X = s X' for every variable, row r divided
+ * by d[r] (NULL: 1), the objective divided by g / s.  Identity (1, 1,
+ * NULL) gives CSDP the problem as built, bit for bit. */
+typedef struct {
+    double s, g;
+    const double *d;
+} scale_t;
+
+static int solve_scaled(nisac_conic *c, const nisac_conic_opts *o, const scale_t *sc, nisac_conic_result *res)
 {
-    nisac_conic_opts def;
-    if (!o) {
-        nisac_conic_opts_default(&def);
-        o = &def;
-    }
     memset(res, 0, sizeof *res);
     res->status = NISAC_STATUS_NOT_RUN;
     res->csdp_code = -1;
@@ -437,11 +440,12 @@ int nisac_conic_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_res
     for (int i = 0; i < c->obj.n; i++) {
         const term_t *t = &c->obj.t[i];
         int b = csdp_blocknum(c, t->blk);
+        const double tv = t->v * (sc->s / sc->g);
         if (t->blk < 0) {
-            C.blocks[b].data.vec[t->p + 1] = -t->v;
+            C.blocks[b].data.vec[t->p + 1] = -tv;
         } else {
             int sz = C.blocks[b].blocksize;
-            double v = t->p == t->q ? -t->v : -0.5 * t->v;
+            double v = t->p == t->q ? -tv : -0.5 * tv;
             C.blocks[b].data.mat[(size_t)t->q * sz + t->p] = v;
             C.blocks[b].data.mat[(size_t)t->p * sz + t->q] = v;
         }
@@ -449,8 +453,9 @@ int nisac_conic_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_res
     for (int r = 0; r < c->nrow; r++) {
         const row_t *rw = &c->row[r];
         if (!rw->csdp) continue;
-        a[rw->csdp] = rw->rhs;
-        if ((rc = build_constraint(c, rw, rw->csdp, &con[rw->csdp]))) goto cleanup;
+        const double d = sc->d ? sc->d[r] : 1.0;
+        a[rw->csdp] = rw->rhs / (d * sc->s);
+        if ((rc = build_constraint(c, rw, rw->csdp, d, &con[rw->csdp]))) goto cleanup;
     }
 
     /* ---- CSDP section: one at a time in the process ---- */
@@ -566,8 +571,8 @@ int nisac_conic_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_res
             goto cleanup;
         }
         res->csdp_code = ret;
-        res->pobj = -pobj + c->obj_const;
-        res->dobj = -dobj + c->obj_const;
+        res->pobj = -pobj * sc->g + c->obj_const;
+        res->dobj = -dobj * sc->g + c->obj_const;
     }
 
     switch (res->csdp_code) {
@@ -599,10 +604,11 @@ int nisac_conic_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_res
         for (int j = 0; j < sz; j++)
             for (int i = 0; i < sz; i++)
                 c->xblk[b][i + (size_t)j * sz] =
-                    0.5 * (src[i + (size_t)j * sz] + src[j + (size_t)i * sz]);
+                    0.5 * (src[i + (size_t)j * sz] + src[j + (size_t)i * sz]) * sc->s;
     }
-    for (int s = 0; s < c->nscal; s++) c->xscal[s] = X.blocks[nb].data.vec[s + 1];
-    for (int r = 0; r < c->nrow; r++) c->ydual[r] = c->row[r].csdp ? -y[c->row[r].csdp] : 0.0;
+    for (int s = 0; s < c->nscal; s++) c->xscal[s] = X.blocks[nb].data.vec[s + 1] * sc->s;
+    for (int r = 0; r < c->nrow; r++)
+        c->ydual[r] = c->row[r].csdp ? -y[c->row[r].csdp] * (sc->g / (sc->s * (sc->d ? sc->d[r] : 1.0))) : 0.0;
     c->solved = 1;
     {
         double num = 0, den = 0;
@@ -631,6 +637,62 @@ cleanup:
     }
     free(a);
     return rc;
+}
+
+/* A scaling that brings the problem to unit magnitudes: rows divided by
+ * their largest coefficient, variables measured in units of the largest
+ * scaled right-hand side, the objective divided by its largest
+ * coefficient.  Powers of two, so the scaling itself is exact. */
+static int unit_scaling(const nisac_conic *c, scale_t *sc, double **d_out)
+{
+    double *d = malloc(sizeof(double) * (size_t)(c->nrow > 0 ? c->nrow : 1));
+    if (!d) return NISAC_FAIL(NISAC_ENOMEM, "conic: out of memory");
+    double smax = 0, cmax = 0;
+    for (int r = 0; r < c->nrow; r++) {
+        double m = 0;
+        for (int i = 0; i < c->row[r].terms.n; i++) m = fmax(m, fabs(c->row[r].terms.t[i].v));
+        d[r] = m > 0 ? exp2(round(log2(m))) : 1.0;
+        smax = fmax(smax, fabs(c->row[r].rhs) / d[r]);
+    }
+    for (int i = 0; i < c->obj.n; i++) cmax = fmax(cmax, fabs(c->obj.t[i].v));
+    sc->s = smax > 0 ? exp2(round(log2(smax))) : 1.0;
+    sc->g = sc->s * (cmax > 0 ? exp2(round(log2(cmax))) : 1.0);
+    sc->d = d;
+    *d_out = d;
+    return NISAC_OK;
+}
+
+int nisac_conic_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_result *res)
+{
+    nisac_conic_opts def;
+    if (!o) {
+        nisac_conic_opts_default(&def);
+        o = &def;
+    }
+    const scale_t unit = {1.0, 1.0, NULL};
+    int rc = solve_scaled(c, o, &unit, res);
+    if (rc || (res->status != NISAC_STATUS_INFEASIBLE && res->status != NISAC_STATUS_NUMERICAL)) return rc;
+    /* An infeasibility claim or a numerical failure is checked on the
+     * problem brought to unit magnitudes before it is reported: CSDP's
+     * verdicts depend on the data's scale (a power minimisation whose
+     * answer is 1e9 W can be called infeasible).  Well-conditioned
+     * problems never reach this point, so their results are untouched. */
+    nisac_conic_result first = *res;
+    scale_t sc;
+    double *d = NULL;
+    if ((rc = unit_scaling(c, &sc, &d))) return rc;
+    rc = solve_scaled(c, o, &sc, res);
+    free(d);
+    if (rc) return rc;
+    res->rescaled = 1;
+    res->first_status = first.status;
+    res->wall += first.wall;
+    if (res->status == NISAC_STATUS_OPTIMAL || res->status == NISAC_STATUS_INACCURATE) return NISAC_OK;
+    if (first.status == NISAC_STATUS_INFEASIBLE && res->status != NISAC_STATUS_INFEASIBLE) {
+        /* two solves disagree: no verdict */
+        res->status = NISAC_STATUS_NUMERICAL;
+    }
+    return NISAC_OK;
 }
 
 int nisac_conic_hvalue(const nisac_conic *c, int b, double complex *W, int ldw)

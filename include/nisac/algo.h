@@ -30,12 +30,22 @@ typedef struct nisac_algo {
      * error (allocation, LAPACK, invalid options). */
     int (*design)(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
                   nisac_report *r);
+    /* Estimated peak memory (MiB) of a design for the system parameters
+     * p with options opts, or NULL when small.  A design whose estimate
+     * exceeds the option "max_memory_mb" (default NISAC_DEF_MAX_MEMORY_MB)
+     * is refused before it starts (nisac_algo_check). */
+    double (*memory_mb)(const nisac_params *p, const nisac_params *opts);
 } nisac_algo;
+
+/* Whether a can design for system parameters p with options opts within
+ * its memory limit: NISAC_OK, or NISAC_EUNSUPPORTED with a message that
+ * gives the estimate, the limit and the option that raises it. */
+int nisac_algo_check(const nisac_algo *a, const nisac_params *p, const nisac_params *opts);
 
 /* Option set of a with its defaults. */
 nisac_params *nisac_algo_opts(const nisac_algo *a);
 
-/* Runs a on inst: resets d and r, designs, evaluates d on the instance
+/* Runs a on inst (after nisac_algo_check): resets d and r, designs, evaluates d on the instance
  * (r->eval, r->objective, r->max-violation fields) and times it.  A
  * design whose re-evaluated violation exceeds the option feas_tol is never
  * reported optimal or feasible: its status becomes inaccurate and r->note

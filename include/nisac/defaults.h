@@ -28,6 +28,10 @@
 #define NISAC_DEF_NRAND 50         /* Gaussian randomisation candidates (SDR literature uses 20-100) */
 #define NISAC_DEF_FEAS_TOL 1e-6    /* relative constraint tolerance when judging a design feasible */
 
+#define NISAC_DEF_MAX_MEMORY_MB 4096 /* estimated peak memory a design may take (MiB): a sixth of
+                                        a 24 GiB machine, so that several workers fit; the option
+                                        max_memory_mb raises it */
+
 /* --- conic solver (CSDP) --- */
 #define NISAC_DEF_SDP_TOL 1e-8     /* CSDP axtol/atytol/objtol (CSDP's own default): 1e-9 ends in
                                       "reduced accuracy" on LP-like problems */

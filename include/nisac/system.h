@@ -88,6 +88,8 @@ typedef struct nisac_system nisac_system;
 
 typedef struct nisac_instance {
     const nisac_system *sys;
+    const nisac_params *params; /* the parameters it was made from, borrowed: they must outlive
+                                   the instance (NULL for a wrapped instance) */
     void *impl;               /* the system's own instance */
     int owned;                /* impl is freed with the instance */
     int dim[NISAC_MAX_DIMS];  /* sizes of the system's vector dimensions */

@@ -59,6 +59,48 @@ void noma_out_free(noma_out *o)
     free(o);
 }
 
+/* CSDP keeps many dense copies of every block (X, Z, their steps, work
+ * matrices, Cholesky factors, fill), the m x m Schur complement, and the
+ * constraint matrices, whose quadratic forms fill a whole 2N x 2N block
+ * per user they touch.  Fitted to peak RSS of sdr-powermin on this
+ * project's 2-core machine (`/usr/bin/time -v nisac solve --algo
+ * sdr-powermin --gamma-db 10 --N n --K k`): (128,3) 110 MB, (256,3) 411,
+ * (512,3) 1610, (256,1) 119, (512,1) 444, (128,6) 335; the model below
+ * gives 112, 400, 1552, 122, 440, 307. */
+static double csdp_mb(const nisac_params *ps, int robust)
+{
+    nisac_noma_params p;
+    nisac_noma_params_from(ps, &p);
+    const double n = 2.0 * p.N, K = p.K, M = p.M, pairs = M * (M - 1) / 2;
+    const double users_rows = p.decoders == NISAC_DECODERS_ALL ? K * (K + 1) / 2 : K;
+    double blocks = K * n * n, m = users_rows + M + 2 * pairs + 1, nnz = (users_rows + M + 2 * pairs) * K * n * n / 2;
+    if (p.xi > 0 && pairs > 0) {
+        double d = 2 * pairs + 1;
+        blocks += d * d;
+        m += d * (d + 1) / 2 + 2 * pairs;
+    }
+    if (p.sic_power_order) m += K * (K - 1);
+    if (robust) {
+        const double L = users_rows, nb = 2.0 * (p.N + 1);
+        blocks += L * nb * nb;
+        m += L * (p.N + 1.0) * (p.N + 1.0);
+        nnz += L * (p.N + 1.0) * (p.N + 1.0) * (K + 2);
+    }
+    return 16.0 + 8.0 * (42.0 * blocks + 4.4 * nnz + m * m) / (1024.0 * 1024.0);
+}
+
+double noma_memory_mb(const nisac_params *p, const nisac_params *opts)
+{
+    (void)opts;
+    return csdp_mb(p, 0);
+}
+
+double noma_robust_memory_mb(const nisac_params *p, const nisac_params *opts)
+{
+    (void)opts;
+    return csdp_mb(p, 1);
+}
+
 int noma_typed(const nisac_instance *inst, const nisac_noma_instance **out)
 {
     *out = nisac_noma_instance_of(inst);

@@ -23,6 +23,8 @@
 #define noma_finish nisac__noma_finish
 #define noma_typed nisac__noma_typed
 #define noma_design_with nisac__noma_design_with
+#define noma_memory_mb nisac__noma_memory_mb
+#define noma_robust_memory_mb nisac__noma_robust_memory_mb
 
 typedef enum { NISAC_MAXMIN_PRINTED = 0, NISAC_MAXMIN_FAST = 1 } nisac_maxmin_method;
 typedef enum { NISAC_OMA_RATE = 0, NISAC_OMA_SINR = 1 } nisac_oma_basis;
@@ -53,7 +55,9 @@ typedef struct {
     {"sdp_tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", NISAC_DEF_SDP_TOL, 0, 0.5, NISAC_PF_OPEN_LO, NULL, 0,    \
      NULL, 0, NULL, "CSDP accuracy (axtol = atytol = objtol)"},                                                   \
     {"sdp_maxiter", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", NISAC_DEF_SDP_MAXITER, 1, 100000, 0, NULL, 0, NULL,   \
-     0, NULL, "CSDP iteration limit"}
+     0, NULL, "CSDP iteration limit"},                                                                           \
+    {"max_memory_mb", NULL, NISAC_PT_INT, NISAC_PC_NONE, "MiB", NISAC_DEF_MAX_MEMORY_MB, 1, 100000000, 0, NULL,  \
+     0, NULL, 0, NULL, "refuse designs whose estimated peak memory exceeds this"}
 
 /* The settings of an option set (entries absent from its table keep
  * their defaults) and the algorithm's seed. */
@@ -87,6 +91,11 @@ noma_out *noma_out_new(int N, int K);
 void noma_out_free(noma_out *o);
 /* The typed instance of inst (NISAC_EINVAL when it is not noma-isac). */
 int noma_typed(const nisac_instance *inst, const nisac_noma_instance **out);
+/* Estimated peak memory (MiB) of CSDP on the relaxation of (13) (and of
+ * (22) with its S-procedure LMIs), docs/models/noma_isac.md. */
+double noma_memory_mb(const nisac_params *p, const nisac_params *opts);
+double noma_robust_memory_mb(const nisac_params *p, const nisac_params *opts);
+
 /* Copies the scratch report into the design and the report. */
 int noma_finish(const noma_out *o, nisac_design_t *d, nisac_report *r);
 

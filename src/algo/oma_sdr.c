@@ -97,4 +97,4 @@ static int oma_design(const nisac_instance *gi, const nisac_params *op, uint64_t
 const nisac_algo nisac_algo_oma_sdr = {
     "oma-sdr", "noma-isac",
     "OMA-ISAC baseline: one user per 1/K time slot, per-slot SDR (problem=powermin|maxmin)",
-    oma_opts, (int)(sizeof oma_opts / sizeof oma_opts[0]), oma_design};
+    oma_opts, (int)(sizeof oma_opts / sizeof oma_opts[0]), oma_design, noma_memory_mb};

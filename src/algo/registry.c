@@ -141,6 +141,20 @@ const nisac_algo *nisac_algo_find(const nisac_catalog *c, const nisac_system *s,
 
 nisac_params *nisac_algo_opts(const nisac_algo *a) { return nisac_params_new(a->opts, a->nopts); }
 
+int nisac_algo_check(const nisac_algo *a, const nisac_params *p, const nisac_params *opts)
+{
+    if (!a || !p || !a->memory_mb) return NISAC_OK;
+    double limit = opts ? nisac_params_get(opts, "max_memory_mb") : NAN;
+    if (isnan(limit)) limit = NISAC_DEF_MAX_MEMORY_MB;
+    double need = a->memory_mb(p, opts);
+    if (need <= limit) return NISAC_OK;
+    return NISAC_FAIL(NISAC_EUNSUPPORTED,
+                      "algorithm '%s' would need about %.0f MiB for these sizes (limit max_memory_mb = %.0f MiB); "
+                      "no algorithm of this build does it in less: use fewer antennas or users, or raise the "
+                      "option max_memory_mb if the machine has the memory",
+                      a->name, need, limit);
+}
+
 static int failed(nisac_report *r, int rc, double t0)
 {
     r->status = NISAC_STATUS_ERROR;
@@ -167,7 +181,12 @@ int nisac_design(const nisac_algo *a, const nisac_instance *inst, const nisac_pa
     nisac_report_reset(r);
     nisac_clear_error();
     double t0 = nisac_wtime();
-    int rc = a->design(inst, opts, seed, d, r);
+    int rc = inst->params ? nisac_algo_check(a, inst->params, opts) : NISAC_OK;
+    if (rc) {
+        nisac_params_free(own);
+        return failed(r, rc, t0);
+    }
+    rc = a->design(inst, opts, seed, d, r);
     r->wall = nisac_wtime() - t0;
     nisac_params_free(own);
     if (rc) return failed(r, rc, t0);

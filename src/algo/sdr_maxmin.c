@@ -244,4 +244,4 @@ static int maxmin_design(const nisac_instance *gi, const nisac_params *op, uint6
 const nisac_algo nisac_algo_sdr_maxmin = {
     "sdr-maxmin", "noma-isac",
     "max-min SINR (8) by Algorithm 1: bisection on t over SDR power minimisation",
-    maxmin_opts, (int)(sizeof maxmin_opts / sizeof maxmin_opts[0]), maxmin_design};
+    maxmin_opts, (int)(sizeof maxmin_opts / sizeof maxmin_opts[0]), maxmin_design, noma_memory_mb};

@@ -57,9 +57,9 @@ static int robust_design(const nisac_instance *gi, const nisac_params *op, uint6
 const nisac_algo nisac_algo_sdr_powermin = {
     "sdr-powermin", "noma-isac",
     "power minimisation (13) by SDR: SINR targets (12b), sensing (12e)-(12g)",
-    powermin_opts, (int)(sizeof powermin_opts / sizeof powermin_opts[0]), powermin_design};
+    powermin_opts, (int)(sizeof powermin_opts / sizeof powermin_opts[0]), powermin_design, noma_memory_mb};
 
 const nisac_algo nisac_algo_sdr_robust = {
     "sdr-robust", "noma-isac",
     "robust power minimisation (22): S-procedure LMIs (21) for ||dh|| <= eps",
-    powermin_opts, (int)(sizeof powermin_opts / sizeof powermin_opts[0]), robust_design};
+    powermin_opts, (int)(sizeof powermin_opts / sizeof powermin_opts[0]), robust_design, noma_robust_memory_mb};

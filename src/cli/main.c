@@ -350,14 +350,12 @@ static int cmd_solve(int argc, char **argv)
     nisac_report *r = NULL;
     if (rc) goto done;
     if (nisac_system_check(sc.sys, sc.p)) {
-        const char *m = nisac_last_error(), *f = strstr(m, "field");
-        fprintf(stderr, "%s solve: %s\n", prog, f ? f : m);
+        fprintf(stderr, "%s solve: %s\n", prog, nisac_last_error());
         rc = 2;
         goto done;
     }
     if ((rc = nisac_scenario_instance(&sc, &inst))) {
-        const char *m = nisac_last_error(), *f = strstr(m, "field");
-        fprintf(stderr, "%s solve: %s\n", prog, f ? f : m);
+        fprintf(stderr, "%s solve: %s\n", prog, nisac_last_error());
         rc = rc == NISAC_ENOMEM ? 1 : 2;
         goto done;
     }
@@ -368,9 +366,9 @@ static int cmd_solve(int argc, char **argv)
         rc = 1;
         goto done;
     }
-    if (nisac_design(sc.algo, inst, sc.opts, sc.algo_seed, d, r)) {
+    if ((rc = nisac_design(sc.algo, inst, sc.opts, sc.algo_seed, d, r))) {
         fprintf(stderr, "%s solve: %s\n", prog, r->note[0] ? r->note : nisac_last_error());
-        rc = 1;
+        rc = rc == NISAC_EUNSUPPORTED || rc == NISAC_EINVAL ? 2 : 1; /* a request this build refuses is bad input */
         goto done;
     }
     if (json) print_json(&sc, inst, d, r);

@@ -518,11 +518,9 @@ static int validate_points(jctx *c, nisac_experiment *e)
             }
             for (int j = 0; j < al->noverride; j++)
                 q->v[al->override_param[j]] = nisac_param_to_internal(&q->defs[al->override_param[j]], al->override_value[j]);
-            if (nisac_system_check(e->sys, q)) {
-                const char *m = nisac_last_error();
-                const char *f = strstr(m, "field");
+            if (nisac_system_check(e->sys, q) || nisac_algo_check(al->algo, q, al->opts)) {
                 rc = jerr(c, e->naxes ? "sweep" : "scenario", "sweep point %d, algorithm '%s': %s", pt, al->label,
-                          f ? f : m);
+                          nisac_last_error());
                 break;
             }
             int dim[NISAC_MAX_DIMS] = {0};

@@ -47,8 +47,12 @@ int nisac_instance_new(const nisac_system *s, const nisac_params *p, int model, 
     int dim[NISAC_MAX_DIMS] = {0};
     s->dim_sizes(p, dim);
     rc = nisac_instance_wrap(s, impl, 1, dim, out);
-    if (rc) s->instance_free(impl);
-    return rc;
+    if (rc) {
+        s->instance_free(impl);
+        return rc;
+    }
+    (*out)->params = p;
+    return NISAC_OK;
 }
 
 void nisac_instance_free(nisac_instance *inst)

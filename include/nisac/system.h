@@ -108,7 +108,8 @@ typedef struct nisac_eval {
     int nmetrics;
     int *len;           /* values of metric i (1 for scalars) */
     double **val;       /* metric i's values, internal units */
-    double *viol;       /* relative violation (>= 0) of each constraint family */
+    double *viol;       /* relative violation (>= 0) of each imposed constraint family; NaN for
+                           a family the design does not impose (its bound plays no part) */
     double max_viol;    /* over the imposed families */
     int worst;          /* imposed family with the largest violation, -1 when none */
 } nisac_eval;

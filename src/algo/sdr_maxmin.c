@@ -212,7 +212,7 @@ done:
         } else {
             out->status = NISAC_STATUS_ROUNDING_FAILED;
             snprintf(out->note, sizeof out->note,
-                     "relaxation feasible up to t = %.4g but no design was recovered", out->t);
+                     "relaxation feasible up to t = %.4f dB but no design was recovered", nisac_db(out->t));
         }
     } else if (!rc && have && best < out->t - o->mu) {
         snprintf(out->note, sizeof out->note,

@@ -262,8 +262,10 @@ static void print_table(const nisac_scenario *sc, const nisac_instance *inst, co
     }
     printf("\nconstraint           equation   imposed  violation (relative)\n");
     for (int c = 0; c < s->nconstraints; c++)
-        printf("%-20s %-10s %-8s %.2e\n", s->constraints[c].name, s->constraints[c].eq,
-               d->imposed & (1u << c) ? "yes" : "no", ev->viol[c]);
+        if (d->imposed & (1u << c))
+            printf("%-20s %-10s %-8s %.2e\n", s->constraints[c].name, s->constraints[c].eq, "yes", ev->viol[c]);
+        else
+            printf("%-20s %-10s %-8s -\n", s->constraints[c].name, s->constraints[c].eq, "no");
     printf("max violation        %.2e (relative, over the imposed constraints)\n", ev->max_viol);
     printf("\nsolves %d   iterations %d   relative gap %.1e   wall %.3f s\n", r->solves, r->iterations, r->gap, r->wall);
     for (int i = 0; i < r->ninfo; i++) {
@@ -424,7 +426,21 @@ static void log_stderr(nisac_log_level level, const char *msg, void *user)
     fprintf(stderr, "%s: %s: %s\n", prog, names[level], msg);
 }
 
+static int dispatch(int argc, char **argv);
+
+/* Runs the command, then makes sure its output reached stdout: a full
+ * disk or a closed pipe is a failure (exit 1), not a silent success. */
 int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    if (fflush(stdout) || ferror(stdout)) {
+        fprintf(stderr, "%s: cannot write the output: %s\n", prog, strerror(errno ? errno : EIO));
+        return rc ? rc : 1;
+    }
+    return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (getenv("NISAC_DEBUG")) nisac_set_log(log_stderr, NULL);
     if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

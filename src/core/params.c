@@ -239,30 +239,35 @@ int nisac_param_parse_list(const nisac_param_def *d, const char *text, double **
     size_t cap = 1;
     for (const char *s = text; *s; s++) cap += *s == ',';
     double *v = nisac_calloc(cap, sizeof(double));
-    char *buf = strdup(text);
-    if (!v || !buf) {
-        free(v);
-        free(buf);
-        return snprintf(why, len, "out of memory"), NISAC_ENOMEM;
-    }
-    int m = 0, rc = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+    if (!v) return snprintf(why, len, "out of memory"), NISAC_ENOMEM;
+    int m = 0;
+    /* every comma separates two numbers: "10," and ",10" are refused */
+    for (const char *s = text;; s++) {
+        const char *c = strchr(s, ',');
+        size_t l = c ? (size_t)(c - s) : strlen(s);
+        char tok[64];
         char *end;
-        errno = 0;
-        double a = strtod(tok, &end);
-        if (errno || end == tok || *end) {
-            snprintf(why, len, "expected a comma-separated list of numbers or 'none', got '%s'", text);
-            rc = NISAC_EINVAL;
+        double a = 0;
+        int bad = l == 0 || l >= sizeof tok;
+        if (!bad) {
+            memcpy(tok, s, l);
+            tok[l] = 0;
+            errno = 0;
+            a = strtod(tok, &end);
+            bad = errno || end == tok || *end;
         }
-        else if (real_check(d, a, why, len)) rc = NISAC_EINVAL;
-        else v[m++] = a;
-    }
-    free(buf);
-    if (!rc && m == 0) rc = (snprintf(why, len, "expected a comma-separated list of numbers or 'none', got '%s'", text), NISAC_EINVAL);
-    if (rc) {
-        free(v);
-        return NISAC_EINVAL;
+        if (bad) {
+            snprintf(why, len, "expected a comma-separated list of numbers or 'none', got '%s'", text);
+            free(v);
+            return NISAC_EINVAL;
+        }
+        if (real_check(d, a, why, len)) {
+            free(v);
+            return NISAC_EINVAL;
+        }
+        v[m++] = a;
+        if (!c) break;
+        s = c;
     }
     *x = v;
     *n = m;

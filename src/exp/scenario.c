@@ -114,7 +114,8 @@ static int load_input(jctx *c, json_t *root, json_t *v, nisac_scenario *s, int i
                 !json_is_number(json_array_get(e, 1)))
                 return jerr(c, f, "expected a pair [re, im] of numbers");
             double re = json_number_value(json_array_get(e, 0)), im = json_number_value(json_array_get(e, 1));
-            if (!isfinite(re) || !isfinite(im)) return jerr(c, f, "not finite");
+            if (!isfinite(re) || !isfinite(im) || fabs(re) > NISAC_PARAM_ABS_MAX || fabs(im) > NISAC_PARAM_ABS_MAX)
+                return jerr(c, f, "expected finite numbers with |value| <= %g", NISAC_PARAM_ABS_MAX);
             z[n + k * N] = re + I * im;
         }
     /* The data's shape sets the sizes the file does not give. */

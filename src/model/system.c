@@ -279,7 +279,8 @@ int nisac_evaluate(const nisac_instance *inst, const nisac_design_t *d, const ni
                 best = ev->viol[c];
                 ev->worst = c;
             }
-        }
+        } else
+            ev->viol[c] = NAN; /* not part of this design's problem: measured against nothing */
     int mv = nisac_metric_find(s, "max_viol");
     if (mv >= 0 && ev->len[mv] > 0) ev->val[mv][0] = ev->max_viol;
     return rc;

@@ -34,7 +34,7 @@ LIB := $(BUILD)/libnisac.a
 SO := $(BUILD)/libnisac.so
 PROG := $(BUILD)/nisac
 
-.PHONY: all test check-asan check-symbols bench clean run-default figures-000 bench-figures-000 fuzz
+.PHONY: all test check-asan check-symbols check-faults bench clean run-default figures-000 bench-figures-000 fuzz
 all: $(LIB) $(SO) $(PROG)
 
 $(BUILD)/%.o: %.c
@@ -70,8 +70,20 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-test: $(TEST_BIN) $(PROG) $(LIB) $(SO)
-	@NISAC=$(abspath $(PROG)) BUILD=$(BUILD) NISAC_LIB=$(LIB) NISAC_SO=$(SO) tests/run.sh $(TEST_BIN) tests/check_symbols.sh
+# The ENOSPC shim of the fault-injection suite (LD_PRELOAD; built plain,
+# without sanitizers, so that it loads into any build of the program).
+SHIM := $(BUILD)/tests/faults/enospc.so
+$(SHIM): tests/faults/enospc.c
+	@mkdir -p $(dir $@)
+	cc -O2 -shared -fPIC -o $@ $< -ldl
+
+test: $(TEST_BIN) $(PROG) $(LIB) $(SO) $(SHIM)
+	@NISAC=$(abspath $(PROG)) NISAC_SHIM=$(abspath $(SHIM)) BUILD=$(BUILD) NISAC_LIB=$(LIB) NISAC_SO=$(SO) \
+	    tests/run.sh $(TEST_BIN) tests/check_symbols.sh
+
+# The fault-injection suite alone (it is part of `make test` too).
+check-faults: $(BUILD)/tests/integration/test_faults $(PROG) $(SHIM)
+	@NISAC=$(abspath $(PROG)) NISAC_SHIM=$(abspath $(SHIM)) tests/run.sh $(BUILD)/tests/integration/test_faults
 
 check-asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \

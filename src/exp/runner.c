@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -624,7 +625,9 @@ static int run_forked(const nisac_experiment *e, const nisac_run_opts *o, int nw
     for (int i = 0; i < nw; i++) {
         int tp[2], rp[2];
         w[i].task_fd = w[i].res_fd = -1;
-        if (pipe(tp) || pipe(rp)) {
+        /* tasks go down a socket, written with MSG_NOSIGNAL: a dead worker
+         * gives EPIPE, never SIGPIPE to the caller's process */
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, tp) || pipe(rp)) {
             rc = fail(msg, msglen, NISAC_EIO, "pipe: %s", strerror(errno));
             stop_workers(w, i);
             goto out;
@@ -660,7 +663,7 @@ static int run_forked(const nisac_experiment *e, const nisac_run_opts *o, int nw
         /* dispatch within the reorder window */
         for (int i = 0; i < nw && !stop; i++)
             while (w[i].outstanding < 2 && next < total && next < k->next + win) {
-                if (write_all(w[i].task_fd, (const char *)&next, sizeof next)) break;
+                if (send(w[i].task_fd, &next, sizeof next, MSG_NOSIGNAL) != (ssize_t)sizeof next) break;
                 w[i].pending[w[i].outstanding++] = next++;
             }
         if (k->next >= total || stop) break;

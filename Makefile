@@ -34,7 +34,7 @@ LIB := $(BUILD)/libnisac.a
 SO := $(BUILD)/libnisac.so
 PROG := $(BUILD)/nisac
 
-.PHONY: all test check-asan check-symbols check-faults bench clean run-default figures-000 bench-figures-000 fuzz
+.PHONY: all test check-asan check-symbols check-faults bench clean run-default figures-000 bench-figures-000 fuzz fuzz-build
 all: $(LIB) $(SO) $(PROG)
 
 $(BUILD)/%.o: %.c
@@ -107,19 +107,35 @@ figures-000: $(PROG)
 bench-figures-000: $(PROG)
 	@bench/figures000.sh $(PROG) $(FIG000)
 
-# Fuzzing the config loader with libFuzzer (clang), ASan and UBSan, for
-# FUZZ_SECONDS; the corpus starts from tests/fuzz/corpus and the paper
-# configs and grows in build-fuzz/corpus.
+# Fuzzing with libFuzzer (clang), ASan and UBSan, FUZZ_SECONDS per
+# target: config (experiment configs), scenario (solve --config files),
+# results (summarize and --resume over damaged results files), cli (the
+# argument parser of `nisac solve --dry-run`).  Corpora start from
+# tests/fuzz/corpus* and grow in build-fuzz/corpus-TARGET; artifacts go
+# to build-fuzz/artifacts/.
 FUZZ_SECONDS ?= 60
-fuzz:
+FUZZ_TARGETS ?= config scenario results cli
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(CFLAGS_BASE)
+fuzz-build:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
 	    build-fuzz/libnisac.a
-	clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(CFLAGS_BASE) \
-	    tests/fuzz/fuzz_config.c build-fuzz/libnisac.a $(LDLIBS) -o build-fuzz/fuzz_config
-	@mkdir -p build-fuzz/corpus build-fuzz/artifacts
-	@cp tests/fuzz/corpus/*.json experiments/paper000/*.json build-fuzz/corpus/
-	build-fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
-	    -artifact_prefix=build-fuzz/artifacts/ build-fuzz/corpus
+	@mkdir -p build-fuzz/artifacts
+	clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_config.c build-fuzz/libnisac.a $(LDLIBS) -o build-fuzz/fuzz_config
+	clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_scenario.c build-fuzz/libnisac.a $(LDLIBS) -o build-fuzz/fuzz_scenario
+	clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_results.c build-fuzz/libnisac.a $(LDLIBS) -o build-fuzz/fuzz_results
+	clang $(FUZZ_CFLAGS) -Dmain=nisac_cli_main -Isrc/cli tests/fuzz/fuzz_cli.c src/cli/main.c src/cli/exp_cmds.c \
+	    build-fuzz/libnisac.a $(LDLIBS) -o build-fuzz/fuzz_cli
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus-$$t; \
+	  cp tests/fuzz/corpus-$$t/* build-fuzz/corpus-$$t/ 2>/dev/null || true; \
+	  if [ $$t = config ]; then cp tests/fuzz/corpus/*.json experiments/paper000/*.json build-fuzz/corpus-$$t/; fi; \
+	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  mask=0; [ $$t = cli ] && mask=3; \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 -close_fd_mask=$$mask \
+	      -artifact_prefix=build-fuzz/artifacts/$$t- build-fuzz/corpus-$$t 2>&1 | tail -12 || exit 1; \
+	done
 
 run-default: $(PROG)
 	$(PROG) solve

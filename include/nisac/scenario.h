@@ -38,6 +38,9 @@ int nisac_scenario_set_algo(nisac_scenario *s, const char *name);
  * defaults).  On error returns NISAC_EPARSE/NISAC_EIO/NISAC_EINVAL and a
  * message "FILE:LINE:COL: field 'NAME': what was expected" in msg. */
 int nisac_scenario_load_json(const char *path, nisac_scenario *s, char *msg, size_t msglen);
+/* The same from a text in memory; name is used in messages. */
+int nisac_scenario_parse(const char *text, size_t len, const char *name, nisac_scenario *s, char *msg,
+                         size_t msglen);
 
 /* The instance: explicit inputs, or channels drawn from the stream
  * (seed, 0, trial, purpose). */

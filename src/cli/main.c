@@ -75,6 +75,8 @@ static void usage_solve(FILE *f, const nisac_scenario *sc)
             "  --trial INT              channel draw index within the seed (default 0)\n"
             "  --algo-seed INT          the algorithm's random stream (default 1)\n"
             "  --json                   one JSON object on stdout instead of the table\n"
+            "  --dry-run                check the scenario and the algorithm's memory estimate, make the\n"
+            "                           instance, and stop before designing\n"
             "\n"
             "parameters of %s (%s):\n",
             NISAC_DEFAULT_SYSTEM, NISAC_DEFAULT_SYSTEM, s->default_algo ? s->default_algo : "-", s->name, s->summary);
@@ -324,7 +326,7 @@ static int cmd_solve(int argc, char **argv)
 {
     nisac_scenario sc;
     memset(&sc, 0, sizeof sc);
-    int help, rc = setup(argc, argv, &sc, &help), json = 0;
+    int help, rc = setup(argc, argv, &sc, &help), json = 0, dry = 0;
     if (!rc && help) {
         usage_solve(stdout, &sc);
         nisac_scenario_clear(&sc);
@@ -335,6 +337,7 @@ static int cmd_solve(int argc, char **argv)
         int used = 1, found = 0;
         if (!strcmp(a, "--config") || !strcmp(a, "--system") || !strcmp(a, "--algo")) used = 2;
         else if (!strcmp(a, "--json")) json = 1;
+        else if (!strcmp(a, "--dry-run")) dry = 1;
         else if (!strcmp(a, "--seed")) rc = parse_u64(a, v, &sc.seed), used = 2;
         else if (!strcmp(a, "--trial")) rc = parse_u64(a, v, &sc.trial), used = 2;
         else if (!strcmp(a, "--algo-seed")) rc = parse_u64(a, v, &sc.algo_seed), used = 2;
@@ -351,14 +354,19 @@ static int cmd_solve(int argc, char **argv)
     nisac_design_t *d = NULL;
     nisac_report *r = NULL;
     if (rc) goto done;
-    if (nisac_system_check(sc.sys, sc.p)) {
+    if (nisac_system_check(sc.sys, sc.p) || nisac_algo_check(sc.algo, sc.p, sc.opts)) {
         fprintf(stderr, "%s solve: %s\n", prog, nisac_last_error());
-        rc = 2;
+        rc = 2; /* before the instance is made: a refused size allocates nothing */
         goto done;
     }
     if ((rc = nisac_scenario_instance(&sc, &inst))) {
         fprintf(stderr, "%s solve: %s\n", prog, nisac_last_error());
         rc = rc == NISAC_ENOMEM ? 1 : 2;
+        goto done;
+    }
+    if (dry) {
+        printf("ok: a valid %s scenario for %s; estimated memory %.0f MiB\n", sc.sys->name, sc.algo->name,
+               sc.algo->memory_mb ? sc.algo->memory_mb(sc.p, sc.opts) : 0.0);
         goto done;
     }
     d = nisac_design_new(inst);

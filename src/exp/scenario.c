@@ -179,9 +179,17 @@ int nisac_scenario_load_json(const char *path, nisac_scenario *s, char *msg, siz
         else snprintf(msg, msglen, "%s: cannot read: %s", path, strerror(errno ? errno : ENOMEM));
         return NISAC_EIO;
     }
+    int rc = nisac_scenario_parse(text, len, path, s, msg, msglen);
+    free(text);
+    return rc;
+}
+
+int nisac_scenario_parse(const char *text, size_t len, const char *path, nisac_scenario *s, char *msg,
+                         size_t msglen)
+{
+    msg[0] = 0;
     jctx c;
     json_t *root = jctx_open(&c, path, text, len, msg, msglen);
-    free(text);
     if (!root) return NISAC_EPARSE;
     int rc = 0;
     if (!json_is_object(root)) {

@@ -96,18 +96,20 @@ static long count_lines(const char *p)
 }
 
 /* 6 points x T trials x 2 algorithms: a run of a few seconds. */
-static void make_config(const char *name, int trials)
+static void make_config_plot(const char *name, int trials, const char *plots)
 {
     char buf[2048];
     snprintf(buf, sizeof buf,
-             "{\"name\": \"faults\", \"scenario\": {\"N\": 4, \"K\": 2, \"targets_deg\": [-60, 60]},\n"
+             "{\"name\": \"faults\", %s\"scenario\": {\"N\": 4, \"K\": 2, \"targets_deg\": [-60, 60]},\n"
              " \"sweep\": [{\"param\": \"decoders\", \"values\": [\"all\", \"own\"]},\n"
              "           {\"param\": \"gamma_db\", \"from\": 4, \"to\": 12, \"step\": 4}],\n"
              " \"algorithms\": [{\"label\": \"NOMA\", \"algo\": \"sdr-powermin\"}, {\"label\": \"OMA\", \"algo\": \"oma-sdr\"}],\n"
              " \"trials\": %d, \"seed\": 5, \"metrics\": [\"total_power\", \"min_sinr_db\", \"user_sinr_db\", \"max_viol\"]}\n",
-             trials);
+             plots, trials);
     write_file(name, buf);
 }
+
+static void make_config(const char *name, int trials) { make_config_plot(name, trials, ""); }
 
 /* ---- reproducers ---- */
 
@@ -118,13 +120,16 @@ static void test_small_address_space(void)
 #if defined(__SANITIZE_ADDRESS__)
     printf("  skip test_small_address_space: AddressSanitizer reserves terabytes of address space\n");
 #else
-    make_config("v.json", 4);
+    make_config_plot("v.json", 4, "\"plots\": [{\"file\": \"p\", \"x\": \"gamma_db\", \"y\": \"total_power\", "
+                                  "\"series\": [\"algo\"]}], ");
     char cmd[2048];
-    /* a complete run and its summary, then a resume of a cut partial file */
+    /* a complete run, its summary and plot, then a resume of a cut partial file */
     snprintf(cmd, sizeof cmd, "ulimit -v 2000000; %s run %s --out %s --workers 2 --quiet", bin, path("v.json"), path("v"));
     CHECK_MSG(sh(cmd) == 0, "run: %s", err);
     snprintf(cmd, sizeof cmd, "ulimit -v 2000000; %s summarize %s", bin, path("v/results.csv"));
     CHECK_MSG(sh(cmd) == 0, "summarize: %s", err);
+    snprintf(cmd, sizeof cmd, "ulimit -v 2000000; %s plot %s --out %s", bin, path("v.json"), path("v"));
+    CHECK_MSG(sh(cmd) == 0 && exists(path("v/p.png")), "plot: %s", err);
     size_t len;
     char *t = slurp(path("v/results.csv"), &len);
     mkdir(path("v2"), 0777);

@@ -298,6 +298,12 @@ typedef struct {
     long n, cap;
 } group_t;
 
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
 /* Every solve status, by the names the records use. */
 #define NSTATUS ((int)NISAC_STATUS_ERROR + 1)
 
@@ -309,15 +315,19 @@ int nisac_summarize(const char *results, const char *out_dir, int flags, char *m
     /* groups keyed by (point, algo label), in order of first appearance */
     int nl = 0, capl = 8;
     char **labels = malloc(sizeof *labels * (size_t)capl);
-    long maxpt = 0;
+    /* the distinct points, sorted: a group per (point, label) that occurs,
+     * however large the point numbers */
+    long *pts = malloc(sizeof *pts * (size_t)(t.nrows ? t.nrows : 1)), npts = 0;
     group_t *g = NULL;
     long ng = 0;
     char *csv = NULL, *md = NULL;
     double *x = NULL;
-    if (!labels) goto oom;
+    if (!labels || !pts) goto oom;
+    for (long r = 0; r < t.nrows; r++) pts[r] = atol(t.cell[r * t.ncols]);
+    qsort(pts, (size_t)t.nrows, sizeof *pts, cmp_long);
+    for (long r = 0; r < t.nrows; r++)
+        if (!npts || pts[npts - 1] != pts[r]) pts[npts++] = pts[r];
     for (long r = 0; r < t.nrows; r++) {
-        long pt = atol(t.cell[r * t.ncols]);
-        if (pt > maxpt) maxpt = pt;
         const char *a = t.cell[r * t.ncols + t.c_algo];
         int found = 0;
         for (int i = 0; i < nl && !found; i++) found = !strcmp(labels[i], a);
@@ -330,14 +340,15 @@ int nisac_summarize(const char *results, const char *out_dir, int flags, char *m
             labels[nl++] = (char *)a;
         }
     }
-    ng = (maxpt + 1) * nl;
+    ng = npts * nl;
     g = calloc((size_t)(ng ? ng : 1), sizeof *g);
     if (!g) goto oom;
     for (long r = 0; r < t.nrows; r++) {
         long pt = atol(t.cell[r * t.ncols]);
+        const long *at = bsearch(&pt, pts, (size_t)npts, sizeof *pts, cmp_long);
         int li = 0;
         while (strcmp(labels[li], t.cell[r * t.ncols + t.c_algo])) li++;
-        group_t *gr = &g[pt * nl + li];
+        group_t *gr = &g[(at - pts) * nl + li];
         if (gr->n == gr->cap) {
             long *nr = realloc(gr->rows, sizeof *gr->rows * (size_t)(gr->cap ? 2 * gr->cap : 16));
             if (!nr) goto oom;
@@ -434,6 +445,7 @@ out:
     free(csv);
     free(md);
     for (long gi = 0; g && gi < ng; gi++) free(g[gi].rows);
+    free(pts);
     free(g);
     free(labels);
     nisac__table_free(&t);

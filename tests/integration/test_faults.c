@@ -263,6 +263,13 @@ static void test_summarize_strict(void)
         {"0,2,A,0,0,optimal,1\n0,2,A,\0\0,0,optimal,2\n", "s.csv:5: NUL bytes"},
     };
     mkdir(path("sum"), 0777);
+    /* a header that announces no counts and a point number near LONG_MAX
+     * (found by fuzzing: the groups were sized by the largest point) */
+    write_file("sum/big.csv", "# nisac results\npoint,algo,trial,draw,status,x\n0,A,0,0,optimal,1\n"
+                              "9223372036854775807,A,0,0,optimal,2\n");
+    char bc[1024];
+    snprintf(bc, sizeof bc, "%s summarize %s", bin, path("sum/big.csv"));
+    CHECK_MSG(sh(bc) == 0, "%s", err);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         FILE *f = fopen(path("sum/s.csv"), "wb");
         fputs(head, f);

@@ -112,7 +112,8 @@ bench-figures-000: $(PROG)
 # results (summarize and --resume over damaged results files), cli (the
 # argument parser of `nisac solve --dry-run`).  Corpora start from
 # tests/fuzz/corpus* and grow in build-fuzz/corpus-TARGET; artifacts go
-# to build-fuzz/artifacts/.
+# to build-fuzz/artifacts/.  Run one `make fuzz` at a time (each rebuilds
+# the targets); FUZZ_TARGETS runs several one after the other.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= config scenario results cli
 FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(CFLAGS_BASE)

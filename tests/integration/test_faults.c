@@ -5,6 +5,7 @@
  * ending, after --resume, in a file byte-identical to an uninterrupted
  * run.  NISAC names the program, NISAC_SHIM the ENOSPC shim. */
 #include "harness.h"
+#include "testfs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,7 +18,6 @@
 #include <unistd.h>
 
 static const char *bin, *shim;
-static char tmpdir[256];
 static char out[1 << 16], err[16384];
 
 static int sh(const char *cmd)
@@ -38,52 +38,6 @@ static int sh(const char *cmd)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static const char *path(const char *name)
-{
-    static char p[8][512];
-    static int i;
-    i = (i + 1) % 8;
-    snprintf(p[i], sizeof p[i], "%s/%s", tmpdir, name);
-    return p[i];
-}
-
-static void write_file(const char *name, const char *text)
-{
-    FILE *f = fopen(path(name), "w");
-    fputs(text, f);
-    fclose(f);
-}
-
-static char *slurp(const char *p, size_t *len)
-{
-    FILE *f = fopen(p, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t r = fread(b, 1, (size_t)n, f);
-    b[r] = 0;
-    fclose(f);
-    if (len) *len = r;
-    return b;
-}
-
-static int same_file(const char *a, const char *b)
-{
-    size_t la, lb;
-    char *x = slurp(a, &la), *y = slurp(b, &lb);
-    int same = x && y && la == lb && memcmp(x, y, la) == 0;
-    free(x);
-    free(y);
-    return same;
-}
-
-static int exists(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0;
-}
 
 static long count_lines(const char *p)
 {

@@ -6,6 +6,7 @@
  * vectors.csv in long format, which is checked against results.csv and
  * resumed after a torn write. */
 #include "harness.h"
+#include "testfs.h"
 #include "nisac/nisac.h"
 
 #include <string.h>
@@ -134,13 +135,12 @@ static int toy_fail(const nisac_instance *i, const nisac_params *o, uint64_t s, 
     if (t->g[0] < 1) return NISAC_FAIL(NISAC_ELAPACK, "toy factorisation failed (g_0 = %.3f)", t->g[0]);
     return toy_design(i, o, s, d, r, 0);
 }
-static const nisac_algo toy_algo_equal = {"equal", "toy-awgn", "equal powers", NULL, 0, toy_equal};
-static const nisac_algo toy_algo_fail = {"fail", "toy-awgn", "equal powers, or an error", NULL, 0, toy_fail};
-static const nisac_algo toy_algo_inverse = {"inverse", "toy-awgn", "channel inversion", NULL, 0, toy_inverse};
+static const nisac_algo toy_algo_equal = {"equal", "toy-awgn", "equal powers", NULL, 0, toy_equal, NULL};
+static const nisac_algo toy_algo_fail = {"fail", "toy-awgn", "equal powers, or an error", NULL, 0, toy_fail, NULL};
+static const nisac_algo toy_algo_inverse = {"inverse", "toy-awgn", "channel inversion", NULL, 0, toy_inverse, NULL};
 
 /* ---- the tests ---- */
 static nisac_catalog *cat;
-static char tmpdir[256];
 
 static nisac_catalog *toy_catalog(void)
 {
@@ -186,19 +186,6 @@ static void test_design_closed_form(void)
     nisac_params_free(p);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = 0;
-    fclose(f);
-    return b;
-}
 
 static int run(const nisac_experiment *e, const char *dir, int workers, int resume)
 {
@@ -214,14 +201,6 @@ static int run(const nisac_experiment *e, const char *dir, int workers, int resu
     return rc;
 }
 
-static const char *path(const char *name)
-{
-    static char p[4][512];
-    static int i;
-    i = (i + 1) % 4;
-    snprintf(p[i], sizeof p[i], "%s/%s", tmpdir, name);
-    return p[i];
-}
 
 /* Config -> runner -> records -> summary for the toy system. */
 static void test_experiment_pipeline(void)
@@ -237,7 +216,7 @@ static void test_experiment_pipeline(void)
     CHECK(e->vectors == NISAC_VECTORS_WIDE && nisac_experiment_ncolumns(e) == 1 + 4 + 1);
     CHECK(nisac_experiment_is_column(e, "user_snr_db_4") && !nisac_experiment_is_column(e, "user_snr_db_5"));
     CHECK(run(e, path("w1"), 1, 0) == 0 && run(e, path("w2"), 2, 0) == 0);
-    char *a = slurp(path("w1/results.csv")), *b = slurp(path("w2/results.csv"));
+    char *a = slurp(path("w1/results.csv"), NULL), *b = slurp(path("w2/results.csv"), NULL);
     CHECK(a && b && !strcmp(a, b));
     CHECK(a && strstr(a, "# system: toy-awgn\n"));
     CHECK(a && strstr(a, "\npoint,P,algo,trial,draw,status,min_snr_db,user_snr_db_1,user_snr_db_2,user_snr_db_3,"
@@ -258,7 +237,7 @@ static void test_experiment_pipeline(void)
     CHECK(rows == 5);
     char sm[512];
     CHECK(nisac_summarize(path("w1/results.csv"), NULL, 0, sm, sizeof sm) == 0);
-    char *s = slurp(path("w1/summary.csv"));
+    char *s = slurp(path("w1/summary.csv"), NULL);
     CHECK(s && strstr(s, "\n1,2,inverse,5,1,optimal=5,"));
     free(s);
     free(a);
@@ -279,7 +258,7 @@ static void test_k512_long_records(void)
     if (!e) return;
     CHECK(e->vectors == NISAC_VECTORS_LONG && nisac_experiment_ncolumns(e) == 2);
     CHECK(run(e, path("k512"), 2, 0) == 0);
-    char *res = slurp(path("k512/results.csv")), *vec = slurp(path("k512/vectors.csv"));
+    char *res = slurp(path("k512/results.csv"), NULL), *vec = slurp(path("k512/vectors.csv"), NULL);
     CHECK(res && vec);
     if (!res || !vec) return;
     CHECK(strstr(res, "\npoint,algo,trial,draw,status,min_snr_db,power\n") != NULL);
@@ -321,7 +300,7 @@ static void test_k512_long_records(void)
     fwrite(vec, 1, vc, f);
     fclose(f);
     CHECK(run(e, path("torn"), 1, 1) == 0);
-    char *r2 = slurp(path("torn/results.csv")), *v2 = slurp(path("torn/vectors.csv"));
+    char *r2 = slurp(path("torn/results.csv"), NULL), *v2 = slurp(path("torn/vectors.csv"), NULL);
     CHECK(r2 && !strcmp(r2, res));
     CHECK(v2 && !strcmp(v2, vec));
     CHECK(access(path("torn/vectors.csv.partial"), F_OK) != 0);
@@ -352,7 +331,7 @@ static void test_errors_and_cancel(void)
     CHECK_MSG(nisac_experiment_parse(cat, cfg, strlen(cfg), "err.json", &e, msg, sizeof msg) == 0, "%s", msg);
     if (!e) return;
     CHECK(run(e, path("err"), 2, 0) == 0);
-    char *t = slurp(path("err/results.csv"));
+    char *t = slurp(path("err/results.csv"), NULL);
     int errors = 0, comments = 0, ok = 0;
     for (char *l = t; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
         if (!strncmp(l, "# error: point 0, algorithm 'fail', trial ", 42) && strstr(l, "toy factorisation failed"))
@@ -369,7 +348,7 @@ static void test_errors_and_cancel(void)
     CHECK(comments == errors);
     /* the summary reads past the comment lines and counts the statuses */
     CHECK_MSG(nisac_summarize(path("err/results.csv"), NULL, 0, msg, sizeof msg) == 0, "%s", msg);
-    char *sm = slurp(path("err/summary.csv")), want[64];
+    char *sm = slurp(path("err/summary.csv"), NULL), want[64];
     snprintf(want, sizeof want, "error=%d", errors);
     CHECK_MSG(sm && strstr(sm, want), "%s lacks %s", sm ? sm : "(none)", want);
     free(sm);
@@ -390,7 +369,7 @@ static void test_errors_and_cancel(void)
     o.resume = 1;
     CHECK(nisac_experiment_run(e, &o, &res) == NISAC_OK);
     CHECK(res.start >= 7 && res.done == 40);
-    char *t2 = slurp(path("cancel/results.csv"));
+    char *t2 = slurp(path("cancel/results.csv"), NULL);
     CHECK(t && t2 && !strcmp(t, t2));
     free(t);
     free(t2);

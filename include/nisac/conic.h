@@ -78,6 +78,9 @@ int nisac_conic_obj_const(nisac_conic *c, double v);
 typedef struct nisac_conic_opts {
     double tol;  /* CSDP axtol = atytol = objtol */
     int maxiter; /* CSDP maxiter */
+    int verify;  /* 1 (default): check infeasibility claims and numerical failures by a
+                    re-solve at unit scale; 0: report CSDP's verdict as it is (for solves
+                    whose failure only drops a candidate, e.g. randomised power re-allocation) */
 } nisac_conic_opts;
 void nisac_conic_opts_default(nisac_conic_opts *o);
 

@@ -397,7 +397,11 @@ static int build_solve(const nisac_noma_instance *inst, const noma_opts *o, noma
 {
     int rc = noma_prob_init(P, inst, dir != NULL, dir, only_user);
     if (!rc) rc = build(P, inst, ctx);
-    if (!rc) rc = nisac_conic_solve(P->c, &o->sdp, res);
+    /* the relaxation's verdict is checked; a power re-allocation that fails
+     * only drops its candidate direction, so its verdict is taken as it is */
+    nisac_conic_opts so = o->sdp;
+    if (dir) so.verify = 0;
+    if (!rc) rc = nisac_conic_solve(P->c, &so, res);
     return rc;
 }
 

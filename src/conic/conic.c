@@ -66,6 +66,7 @@ void nisac_conic_opts_default(nisac_conic_opts *o)
 {
     o->tol = NISAC_DEF_SDP_TOL;
     o->maxiter = NISAC_DEF_SDP_MAXITER;
+    o->verify = 1;
 }
 
 nisac_conic *nisac_conic_new(void) { return calloc(1, sizeof(nisac_conic)); }
@@ -671,7 +672,8 @@ int nisac_conic_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_res
     }
     const scale_t unit = {1.0, 1.0, NULL};
     int rc = solve_scaled(c, o, &unit, res);
-    if (rc || (res->status != NISAC_STATUS_INFEASIBLE && res->status != NISAC_STATUS_NUMERICAL)) return rc;
+    if (rc || !o->verify || (res->status != NISAC_STATUS_INFEASIBLE && res->status != NISAC_STATUS_NUMERICAL))
+        return rc;
     /* An infeasibility claim or a numerical failure is checked on the
      * problem brought to unit magnitudes before it is reported: CSDP's
      * verdicts depend on the data's scale (a power minimisation whose

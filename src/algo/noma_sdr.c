@@ -392,15 +392,13 @@ int noma_rank_one(int N, int K, const double complex *Wfull, double complex *w, 
 /* Builds the problem (relaxation when dir is NULL, powers on directions
  * dir otherwise) and solves it.  The caller frees P->c in every case. */
 static int build_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_build_fn build,
-                       const void *ctx, int only_user, const double complex *dir, noma_prob *P,
+                       const void *ctx, int only_user, const double complex *dir, int verify, noma_prob *P,
                        nisac_conic_result *res)
 {
     int rc = noma_prob_init(P, inst, dir != NULL, dir, only_user);
     if (!rc) rc = build(P, inst, ctx);
-    /* the relaxation's verdict is checked; a power re-allocation that fails
-     * only drops its candidate direction, so its verdict is taken as it is */
     nisac_conic_opts so = o->sdp;
-    if (dir) so.verify = 0;
+    so.verify = so.verify && verify;
     if (!rc) rc = nisac_conic_solve(P->c, &so, res);
     return rc;
 }
@@ -408,13 +406,13 @@ static int build_solve(const nisac_noma_instance *inst, const noma_opts *o, noma
 /* Power re-allocation on fixed directions: the same problem with
  * W_k = p_k d_k d_k^H.  On success writes w_k = sqrt(p_k) d_k. */
 static int realloc_powers(const nisac_noma_instance *inst, const noma_opts *o, noma_build_fn build,
-                          const void *ctx, int only_user, const double complex *dir,
+                          const void *ctx, int only_user, const double complex *dir, int verify,
                           double complex *w, int *solves, int *ok, double *value)
 {
     noma_prob P;
     nisac_conic_result res;
     *ok = 0;
-    int rc = build_solve(inst, o, build, ctx, only_user, dir, &P, &res);
+    int rc = build_solve(inst, o, build, ctx, only_user, dir, verify, &P, &res);
     (*solves)++;
     if (!rc && (res.status == NISAC_STATUS_OPTIMAL || res.status == NISAC_STATUS_INACCURATE)) {
         const int N = inst->p.N;
@@ -437,7 +435,7 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_bui
     const int N = inst->p.N, K = inst->p.K;
     noma_prob P;
     nisac_conic_result res;
-    int rc = build_solve(inst, o, build, ctx, only_user, NULL, &P, &res);
+    int rc = build_solve(inst, o, build, ctx, only_user, NULL, 1, &P, &res);
     out->solves++;
     if (rc) {
         nisac_conic_free(P.c);
@@ -518,7 +516,9 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_bui
         }
         int ok = 0, solves = 0;
         double val = INFINITY;
-        rc = realloc_powers(inst, o, build, ctx, only_user, dir, cand, &solves, &ok, &val);
+        /* the principal directions' verdict is checked (they may attain the
+         * bound); a random candidate that fails is only dropped */
+        rc = realloc_powers(inst, o, build, ctx, only_user, dir, j == 0, cand, &solves, &ok, &val);
         out->solves += solves;
         if (rc) goto done;
         if (j == 0)

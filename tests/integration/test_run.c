@@ -112,6 +112,20 @@ static void test_mpi_identical(void)
     int rc = sh(cmd);
     CHECK_MSG(rc == 0, "mpirun exit %d: %s", rc, err);
     CHECK(same_file(path("m1/results.csv"), path("m3/results.csv")));
+    /* the long layout: vectors.csv from 3 ranks equals one process's */
+    write_file("mv.json", "{\"name\": \"mv\", \"scenario\": {\"N\": 4, \"K\": 2}, \"sweep\": [{\"param\": "
+                          "\"gamma_db\", \"values\": [4, 8]}], \"algorithms\": [{\"algo\": \"sdr-powermin\"}], "
+                          "\"trials\": 5, \"vectors\": \"long\", \"metrics\": [\"total_power\", \"user_sinr_db\"]}");
+    char cmd2[4096];
+    snprintf(cmd2, sizeof cmd2, "%s run %s --out %s --workers 1 --quiet", bin, path("mv.json"), path("mv1"));
+    CHECK_MSG(sh(cmd2) == 0, "%s", err);
+    char *at = strstr(cmd, " run ");
+    if (at) {
+        snprintf(at, sizeof cmd - (size_t)(at - cmd), " run %s --out %s --quiet", path("mv.json"), path("mv3"));
+        CHECK_MSG(sh(cmd) == 0, "mpirun (long layout): %s", err);
+        CHECK(same_file(path("mv1/results.csv"), path("mv3/results.csv")));
+        CHECK(same_file(path("mv1/vectors.csv"), path("mv3/vectors.csv")));
+    }
 }
 
 /* Starts a run, kills it with SIGKILL once the partial file holds at

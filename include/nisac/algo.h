@@ -44,6 +44,9 @@ int nisac_algo_check(const nisac_algo *a, const nisac_params *p, const nisac_par
 
 /* Option set of a with its defaults. */
 nisac_params *nisac_algo_opts(const nisac_algo *a);
+/* The judge's relative tolerance for a design made with options opts:
+ * their "feas_tol", or NISAC_DEF_FEAS_TOL (opts NULL or without one). */
+double nisac_algo_feas_tol(const nisac_params *opts);
 
 /* Runs a on inst (after nisac_algo_check): resets d and r, designs, evaluates d on the instance
  * (r->eval, r->objective, r->max-violation fields) and times it.  A

@@ -141,6 +141,12 @@ const nisac_algo *nisac_algo_find(const nisac_catalog *c, const nisac_system *s,
 
 nisac_params *nisac_algo_opts(const nisac_algo *a) { return nisac_params_new(a->opts, a->nopts); }
 
+double nisac_algo_feas_tol(const nisac_params *opts)
+{
+    double t = opts ? nisac_params_get(opts, "feas_tol") : NAN;
+    return isnan(t) ? NISAC_DEF_FEAS_TOL : t;
+}
+
 int nisac_algo_check(const nisac_algo *a, const nisac_params *p, const nisac_params *opts)
 {
     if (!a || !p || !a->memory_mb) return NISAC_OK;
@@ -175,8 +181,7 @@ int nisac_design(const nisac_algo *a, const nisac_instance *inst, const nisac_pa
         return NISAC_FAIL(NISAC_EINVAL, "design: options of another algorithm given to '%s'", a->name);
     nisac_params *own = NULL;
     if (!opts && !(opts = own = nisac_algo_opts(a))) return NISAC_FAIL(NISAC_ENOMEM, "design: out of memory");
-    double feas_tol = nisac_params_get(opts, "feas_tol");
-    if (isnan(feas_tol)) feas_tol = NISAC_DEF_FEAS_TOL;
+    const double feas_tol = nisac_algo_feas_tol(opts);
     nisac_design_clear(d);
     nisac_report_reset(r);
     nisac_clear_error();

@@ -74,8 +74,8 @@ static int read_channels(jctx *c, json_t *v, nisac_experiment *e)
 static int param_name(jctx *c, json_t *v, const char *key, const nisac_system *s, int *idx)
 {
     if (!json_is_string(v)) return jerr(c, key, "expected a parameter name, got %s", jtype(v));
-    int i = nisac_param_find(s->params, s->nparams, json_string_value(v));
-    if (i < 0 || strcmp(s->params[i].name, json_string_value(v)) || (s->params[i].flags & NISAC_PF_NOSWEEP)) {
+    int i = jparam_exact(s->params, s->nparams, json_string_value(v));
+    if (i < 0 || (s->params[i].flags & NISAC_PF_NOSWEEP)) {
         char list[768];
         jnames(s->params, s->nparams, NISAC_PF_NOSWEEP, list, sizeof list);
         return jerr(c, key, "unknown sweep parameter '%s' (known: %s)", json_string_value(v), list);
@@ -237,7 +237,7 @@ static int read_from(jctx *c, const char *key, json_t *x, nisac_experiment *e, i
     if (l < 6 || strcmp(key + l - 5, "_from")) return 0;
     char pname[64];
     snprintf(pname, sizeof pname, "%.*s", (int)(l - 5), key);
-    int pi = nisac_param_find(e->sys->params, e->sys->nparams, pname);
+    int pi = jparam_exact(e->sys->params, e->sys->nparams, pname);
     if (pi < 0 || !e->sys->params[pi].from_metric) return 0;
     *handled = 1;
     if (a->from_entry >= 0) return jerr(c, key, "an entry takes at most one parameter from an earlier one");
@@ -258,8 +258,8 @@ static int read_overrides(jctx *c, json_t *x, nisac_experiment *e, nisac_exp_alg
     json_t *pv;
     json_object_foreach(x, pk, pv)
     {
-        int pi = nisac_param_find(e->sys->params, e->sys->nparams, pk);
-        if (pi < 0 || strcmp(e->sys->params[pi].name, pk) || e->sys->params[pi].type == NISAC_PT_LIST)
+        int pi = jparam_exact(e->sys->params, e->sys->nparams, pk);
+        if (pi < 0 || e->sys->params[pi].type == NISAC_PT_LIST)
             return jerr(c, pk, "unknown scenario parameter (a scalar parameter of system '%s')", e->sys->name);
         if (a->noverride == NISAC_EXP_MAX_OVERRIDES)
             return jerr(c, pk, "at most %d parameter overrides", NISAC_EXP_MAX_OVERRIDES);
@@ -438,7 +438,7 @@ static int read_plot(jctx *c, json_t *v, nisac_experiment *e, int idx)
                     rc = jerr(c, fk, "at most %d conditions", NISAC_EXP_MAX_FILTERS);
                     break;
                 }
-                int pi = nisac_param_find(e->sys->params, e->sys->nparams, fk);
+                int pi = jparam_exact(e->sys->params, e->sys->nparams, fk);
                 if (!strcmp(fk, "algo")) {
                     rc = read_string_field(c, fv, fk, pl->filter_val[pl->nfilters], 48);
                 } else if (pi >= 0 && is_swept(e, fk)) {
@@ -487,15 +487,6 @@ static void fill_default_metrics(nisac_experiment *e)
         if (e->sys->metrics[m].dim < 0) e->metric[e->nmetrics++] = m;
 }
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 /* Every sweep point with every entry's overrides must be valid; the
  * largest size of each vector dimension sets the record widths. */
@@ -516,8 +507,7 @@ static int validate_points(jctx *c, nisac_experiment *e)
                 rc = jerr(c, "", "out of memory");
                 break;
             }
-            for (int j = 0; j < al->noverride; j++)
-                q->v[al->override_param[j]] = nisac_param_to_internal(&q->defs[al->override_param[j]], al->override_value[j]);
+            nisac__apply_overrides(al, q);
             if (nisac_system_check(e->sys, q) || nisac_algo_check(al->algo, q, al->opts)) {
                 rc = jerr(c, e->naxes ? "sweep" : "scenario", "sweep point %d, algorithm '%s': %s", pt, al->label,
                           nisac_last_error());
@@ -690,7 +680,7 @@ int nisac_experiment_parse(const nisac_catalog *cat, const char *text, size_t le
     json_object_del(canon, "description");
     json_object_del(canon, "comment");
     char *dump = json_dumps(canon, JSON_SORT_KEYS | JSON_COMPACT);
-    e->hash = dump ? fnv1a(dump) : 0;
+    e->hash = dump ? nisac__fnv1a(dump, strlen(dump), NISAC_FNV_OFFSET) : 0;
     free(dump);
     json_decref(canon);
 out:

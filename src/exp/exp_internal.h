@@ -3,12 +3,15 @@
 #define NISAC_EXP_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "nisac/experiment.h"
 
 /* ---- schema (schema.c): what the records of an experiment look like ---- */
 /* The index into each sweep axis of sweep point `point` (last axis fastest). */
 void nisac__point_index(const nisac_experiment *e, int point, int idx[NISAC_EXP_MAX_AXES]);
+/* The scenario parameters an algorithm entry overrides ("params"), set in q. */
+void nisac__apply_overrides(const nisac_exp_algo *al, nisac_params *q);
 /* ",v1,v2,..." : the sweep values of point as they appear in records. */
 void nisac__point_prefix(const nisac_experiment *e, int point, char *buf, size_t len);
 /* Columns recorded metric i (an index into e->metric) takes in
@@ -17,6 +20,18 @@ void nisac__point_prefix(const nisac_experiment *e, int point, char *buf, size_t
 int nisac__metric_columns(const nisac_experiment *e, int i);
 /* Whether recorded metric i goes to vectors.csv. */
 int nisac__metric_is_long(const nisac_experiment *e, int i);
+/* FNV-1a over n bytes, continuing from h (start: NISAC_FNV_OFFSET). */
+#define NISAC_FNV_OFFSET 1469598103934665603ULL
+uint64_t nisac__fnv1a(const void *data, size_t n, uint64_t h);
+/* Whether s[0..n) is a number as records write it (nan, inf, -inf, or
+ * strtod's whole field), and a solve status name. */
+int nisac__is_number(const char *s, size_t n);
+int nisac__is_status(const char *s, size_t n);
+/* Sweep columns of the records (one per swept parameter). */
+int nisac__sweep_columns(const nisac_experiment *e);
+/* The unit (point * trials + trial) a record line [s, nl) names, or -1
+ * when its point or trial field is not one of the experiment's. */
+long nisac__line_unit(const nisac_experiment *e, const char *s, const char *nl);
 /* Appends ",x" in the records' number format. */
 void nisac__put_num(FILE *f, double x);
 /* The comment lines of both files. */

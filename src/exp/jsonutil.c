@@ -182,10 +182,17 @@ static int read_list(jctx *c, const char *key, json_t *v, nisac_params *p, int i
     return rc;
 }
 
+int jparam_exact(const nisac_param_def *defs, int n, const char *name)
+{
+    for (int i = 0; name && i < n; i++)
+        if (!strcmp(defs[i].name, name)) return i;
+    return -1;
+}
+
 int jread_param(jctx *c, const char *key, json_t *v, nisac_params *p)
 {
-    int i = nisac_param_find(p->defs, p->n, key);
-    if (i < 0 || strcmp(p->defs[i].name, key)) return 1; /* files spell names as the table does */
+    int i = jparam_exact(p->defs, p->n, key);
+    if (i < 0) return 1;
     if (p->defs[i].type == NISAC_PT_LIST) return read_list(c, key, v, p, i);
     double x;
     if (jread_value(c, &p->defs[i], v, key, &x)) return NISAC_EINVAL;

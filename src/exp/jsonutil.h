@@ -25,6 +25,7 @@
 #define jread_param nisac__jread_param
 #define jread_table nisac__jread_table
 #define jnames nisac__jnames
+#define jparam_exact nisac__jparam_exact
 
 typedef struct {
     const char *file;    /* name used in messages */
@@ -63,6 +64,9 @@ int jread_param(jctx *c, const char *key, json_t *v, nisac_params *p);
 /* Reads an object of entries of p's table ("options"); an unknown member
  * is an error naming `what` ("option") and listing the known names. */
 int jread_table(jctx *c, json_t *o, nisac_params *p, const char *what);
+/* Index of the entry spelt exactly `name` (files use the table's names,
+ * not the command line's aliases); -1 when none. */
+int jparam_exact(const nisac_param_def *defs, int n, const char *name);
 /* "a, b, c": the names of a table (entries with any of `skip` flags left out). */
 void jnames(const nisac_param_def *defs, int n, unsigned skip, char *buf, size_t len);
 

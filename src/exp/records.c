@@ -36,8 +36,7 @@ static int entry_params(const nisac_experiment *e, int a, const nisac_params *p,
     *out = q;
     *skip = 0;
     if (!q) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
-    for (int j = 0; j < al->noverride; j++)
-        q->v[al->override_param[j]] = nisac_param_to_internal(&q->defs[al->override_param[j]], al->override_value[j]);
+    nisac__apply_overrides(al, q);
     if (al->from_entry >= 0) {
         const nisac_report *src = runs[al->from_entry].r;
         double x = src && src->eval && nisac_status_has_design(src->status)
@@ -100,8 +99,7 @@ static int run_entry(const nisac_experiment *e, int a, const nisac_params *p, ui
     x->d = nisac_design_new(x->inst);
     x->r = nisac_report_new();
     if (!x->d || !x->r) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
-    const double feas_tol = nisac_params_get(al->opts, "feas_tol");
-    nisac_eval_opts eo = {0, e->eval_eps, NULL, isnan(feas_tol) ? 1e-6 : feas_tol};
+    nisac_eval_opts eo = {0, e->eval_eps, NULL, nisac_algo_feas_tol(al->opts)};
     if (!skip) {
         rc = nisac_design(al->algo, x->inst, al->opts, seed, x->d, x->r);
         if (rc == NISAC_ENOMEM) return rc;

@@ -99,15 +99,7 @@ static void unit_free(unit_text *u)
     u->rows = u->vec = NULL;
 }
 
-static uint64_t fnv1a(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
+static uint64_t fnv1a(const char *s, size_t n) { return nisac__fnv1a(s, n, NISAC_FNV_OFFSET); }
 
 static int write_all(int fd, const char *s, size_t n)
 {
@@ -134,6 +126,15 @@ static int sink_sync(sink_t *k)
     return rc;
 }
 
+/* The index line of unit u: its rows (ending at rows_end) and its
+ * vector lines (ending at vec_end), with their hashes. */
+static int index_line(char *line, size_t len, long u, const char *rows, size_t rl, long long rows_end,
+                      const char *vec, size_t vl, long long vec_end)
+{
+    return snprintf(line, len, "%ld %lld %016llx %lld %016llx\n", u, rows_end, (unsigned long long)fnv1a(rows, rl),
+                    vec_end, (unsigned long long)fnv1a(vec, vl));
+}
+
 static int sink_put(sink_t *k, const unit_text *u)
 {
     size_t vl = strlen(u->vec), rl = strlen(u->rows);
@@ -142,9 +143,8 @@ static int sink_put(sink_t *k, const unit_text *u)
     k->vec_end += (off_t)vl;
     k->rows_end += (off_t)rl;
     char line[160];
-    int n = snprintf(line, sizeof line, "%ld %lld %016llx %lld %016llx\n", k->next, (long long)k->rows_end,
-                     (unsigned long long)fnv1a(u->rows, rl), (long long)k->vec_end,
-                     (unsigned long long)fnv1a(u->vec, vl));
+    int n = index_line(line, sizeof line, k->next, u->rows, rl, (long long)k->rows_end, u->vec, vl,
+                       (long long)k->vec_end);
     if (k->ifd >= 0 && write_all(k->ifd, line, (size_t)n)) return -1;
     k->next++;
     if (++k->since_sync >= k->batch || nisac_wtime() - k->last_sync >= 1.0) return sink_sync(k);
@@ -163,58 +163,31 @@ static char *header_text(const nisac_experiment *e, int vectors)
     return buf;
 }
 
-static int is_status(const char *s, size_t n)
-{
-    for (int k = 0; k <= (int)NISAC_STATUS_ERROR; k++) {
-        const char *name = nisac_status_name((nisac_solve_status)k);
-        if (strlen(name) == n && !memcmp(name, s, n)) return 1;
-    }
-    return 0;
-}
-
-static int is_number(const char *s, size_t n)
-{
-    char buf[64];
-    if (n == 0 || n >= sizeof buf) return 0;
-    memcpy(buf, s, n);
-    buf[n] = 0;
-    if (!strcmp(buf, "nan") || !strcmp(buf, "inf") || !strcmp(buf, "-inf")) return 1;
-    char *end;
-    strtod(buf, &end);
-    return *end == 0 && end != buf;
-}
-
-/* Checks one line [s, nl) of a unit: the field count, the point and
- * trial of the unit, the draw, the status (results) or the index and
- * value (vectors), every number. */
+/* Checks one line [s, nl) of unit `unit` field by field: the field
+ * count, the point and trial of the unit, a draw the config has, the
+ * status (results) or the index and value (vectors), every number. */
 static int row_ok(const nisac_experiment *e, const char *s, const char *nl, int vectors, long unit)
 {
-    int nsweep = 0;
-    for (int a = 0; a < e->naxes; a++) nsweep += e->axes[a].nparams;
-    const int want = 1 + nsweep + 3 + (vectors ? 3 : 1 + nisac_experiment_ncolumns(e));
-    const char *f[4096];
-    size_t fl[4096];
-    int nf = 0;
-    for (const char *p = s;;) {
+    if (nisac__line_unit(e, s, nl) != unit) return 0;
+    const int nsweep = nisac__sweep_columns(e), c_draw = nsweep + 3;
+    const int want = c_draw + 1 + (vectors ? 3 : 1 + nisac_experiment_ncolumns(e));
+    int i = 0;
+    for (const char *p = s;; i++) {
         const char *c = memchr(p, ',', (size_t)(nl - p));
-        if (nf < 4096) {
-            f[nf] = p;
-            fl[nf] = (size_t)((c ? c : nl) - p);
+        const size_t n = (size_t)((c ? c : nl) - p);
+        if (i == c_draw) {
+            char *end;
+            long dr = strtol(p, &end, 10);
+            if (end != p + n || dr < 0 || dr >= e->draws) return 0;
+        } else if (i > c_draw) {
+            const int k = i - c_draw - 1; /* results: status, metrics; vectors: metric, index, value */
+            if (vectors ? k > 0 && !nisac__is_number(p, n) : k == 0 ? !nisac__is_status(p, n) : !nisac__is_number(p, n))
+                return 0;
         }
-        nf++;
         if (!c) break;
         p = c + 1;
     }
-    if (nf != want || nf > 4096) return 0;
-    char *end;
-    long pt = strtol(f[0], &end, 10), tr = strtol(f[1 + nsweep + 1], NULL, 10), dr = strtol(f[1 + nsweep + 2], NULL, 10);
-    if (end != f[0] + fl[0] || pt * e->trials + tr != unit || dr < 0 || dr >= e->draws) return 0;
-    if (!is_number(f[1 + nsweep + 1], fl[1 + nsweep + 1]) || !is_number(f[1 + nsweep + 2], fl[1 + nsweep + 2])) return 0;
-    if (vectors) return is_number(f[nf - 2], fl[nf - 2]) && is_number(f[nf - 1], fl[nf - 1]);
-    if (!is_status(f[1 + nsweep + 3], fl[1 + nsweep + 3])) return 0;
-    for (int i = 1 + nsweep + 4; i < nf; i++)
-        if (!is_number(f[i], fl[i])) return 0;
-    return 1;
+    return i + 1 == want;
 }
 
 /* Whether [a, b) of a file holds exactly unit `unit`: whole lines, no NUL
@@ -245,6 +218,11 @@ typedef struct {
     long long rows_end, vec_end;
     unsigned long long rows_hash, vec_hash;
 } idx_entry;
+
+/* Where a kept unit ends in results.csv.partial and vectors.csv.partial. */
+typedef struct {
+    size_t rows, vec;
+} unit_end;
 
 /* Reads the index; *n entries in order (parsing stops at the first line
  * that is not one). */
@@ -283,6 +261,21 @@ static int reopen_at(const char *path, off_t off, int *fd, char *msg, size_t msg
     return 0;
 }
 
+static int create_with_header(const nisac_experiment *e, const char *path, int vectors, int *fd, off_t *end,
+                              char *msg, size_t msglen)
+{
+    char *hdr = vectors >= 0 ? header_text(e, vectors) : strdup("");
+    if (!hdr) return fail(msg, msglen, -1, "out of memory");
+    *fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (*fd < 0 || write_all(*fd, hdr, strlen(hdr)) || fsync(*fd)) {
+        free(hdr);
+        return fail(msg, msglen, -1, "%s: cannot write: %s", path, strerror(errno));
+    }
+    if (end) *end = (off_t)strlen(hdr);
+    free(hdr);
+    return 0;
+}
+
 /* --resume: keeps the units the files prove (header of this config;
  * every unit whole, well formed and matching its index entry when there
  * is an index), cuts everything after them, and returns their count, or
@@ -301,6 +294,7 @@ static long resume_files(const nisac_experiment *e, const paths_t *P, sink_t *k,
     long units = -1, nidx = 0;
     idx_entry *ix = stat(P->idx, &st) == 0 ? read_index(P->idx, &nidx) : NULL;
     const int have_index = ix != NULL;
+    unit_end *ends = NULL;
     if (!rh || (P->vectors && !vh)) {
         units = fail(msg, msglen, -1, "out of memory");
         goto out;
@@ -314,9 +308,11 @@ static long resume_files(const nisac_experiment *e, const paths_t *P, sink_t *k,
         goto out;
     }
     if (P->vectors && !vt) vl = 0;
-    /* walk the units: by the index when there is one, by the rows otherwise */
+    /* Walk the units, by the index when there is one, by the rows
+     * otherwise, and keep where each accepted unit ends in both files. */
     size_t rpos = rhl, vpos = vhl;
     const long total = nisac_experiment_units(e);
+    long cap = 0;
     units = 0;
     while (units < total) {
         size_t rend, vend = vpos;
@@ -332,7 +328,8 @@ static long resume_files(const nisac_experiment *e, const paths_t *P, sink_t *k,
                 if (fnv1a(vt + vpos, vend - vpos) != y->vec_hash) break;
             }
         } else {
-            /* no index (a file of an earlier version): the rows of this unit */
+            /* no index (a file of an earlier version): this unit's rows, and
+             * the vector lines that name this unit */
             int rows = 0;
             rend = rpos;
             while (rows < nisac_experiment_rows_per_unit(e) && rend < rl) {
@@ -341,23 +338,24 @@ static long resume_files(const nisac_experiment *e, const paths_t *P, sink_t *k,
                 rows += rt[rend] != '#';
                 rend = (size_t)(nl - rt) + 1;
             }
-            if (P->vectors) {
-                long pt_tr = units;
-                while (vend < vl) {
-                    const char *nl = memchr(vt + vend, '\n', vl - vend);
-                    long pt = strtol(vt + vend, NULL, 10);
-                    if (!nl) break;
-                    const char *q = vt + vend;
-                    int commas = 2;
-                    for (int a = 0; a < e->naxes; a++) commas += e->axes[a].nparams;
-                    for (int c = 0; c < commas && q; c++) q = memchr(q, ',', (size_t)(nl - q)), q = q ? q + 1 : NULL;
-                    if (!q || pt * e->trials + strtol(q, NULL, 10) != pt_tr) break;
-                    vend = (size_t)(nl - vt) + 1;
-                }
+            while (P->vectors && vend < vl) {
+                const char *nl = memchr(vt + vend, '\n', vl - vend);
+                if (!nl || nisac__line_unit(e, vt + vend, nl) != units) break;
+                vend = (size_t)(nl - vt) + 1;
             }
         }
         if (!unit_ok(e, rt + rpos, rt + rend, 0, units) || (P->vectors && !unit_ok(e, vt + vpos, vt + vend, 1, units)))
             break;
+        if (units == cap) {
+            cap = cap ? 2 * cap : 64;
+            unit_end *n = realloc(ends, sizeof *n * (size_t)cap);
+            if (!n) {
+                units = fail(msg, msglen, -1, "out of memory");
+                goto out;
+            }
+            ends = n;
+        }
+        ends[units] = (unit_end){rend, vend};
         rpos = rend;
         vpos = vend;
         units++;
@@ -368,16 +366,10 @@ static long resume_files(const nisac_experiment *e, const paths_t *P, sink_t *k,
     }
     if (P->vectors) {
         if (!vt) {
-            int fd;
-            char *h = header_text(e, 1);
-            k->vfd = -1;
-            if (!h || (fd = open(P->vpart, O_WRONLY | O_CREAT | O_TRUNC, 0666)) < 0 || write_all(fd, h, strlen(h))) {
-                free(h);
-                units = fail(msg, msglen, -1, "%s: cannot write: %s", P->vpart, strerror(errno));
+            if (create_with_header(e, P->vpart, 1, &k->vfd, NULL, msg, msglen)) {
+                units = -1;
                 goto out;
             }
-            free(h);
-            k->vfd = fd;
             vpos = vhl;
         } else if (reopen_at(P->vpart, (off_t)vpos, &k->vfd, msg, msglen)) {
             units = -1;
@@ -392,34 +384,16 @@ static long resume_files(const nisac_experiment *e, const paths_t *P, sink_t *k,
         units = fail(msg, msglen, -1, "%s: cannot write: %s", P->idx, strerror(errno));
         goto out;
     }
-    {
-        size_t rp = rhl, vp = vhl;
-        for (long u = 0; u < units; u++) {
-            size_t re, ve = vp;
-            if (have_index) {
-                re = (size_t)ix[u].rows_end;
-                if (P->vectors) ve = (size_t)ix[u].vec_end;
-            } else {
-                int rows = 0;
-                re = rp;
-                while (rows < nisac_experiment_rows_per_unit(e)) {
-                    const char *nl = memchr(rt + re, '\n', rl - re);
-                    rows += rt[re] != '#';
-                    re = (size_t)(nl - rt) + 1;
-                }
-                ve = vp; /* not vouched for without an index: the hash covers no vector lines */
-            }
-            char line[160];
-            int n = snprintf(line, sizeof line, "%ld %lld %016llx %lld %016llx\n", u, (long long)re,
-                             (unsigned long long)fnv1a(rt + rp, re - rp), (long long)ve,
-                             (unsigned long long)fnv1a(vt ? vt + vp : "", ve - vp));
-            if (write_all(k->ifd, line, (size_t)n)) {
-                units = fail(msg, msglen, -1, "%s: cannot write: %s", P->idx, strerror(errno));
-                goto out;
-            }
-            rp = re;
-            vp = ve;
+    for (long u = 0, rp = (long)rhl, vp = (long)vhl; u < units; u++) {
+        char line[160];
+        int n = index_line(line, sizeof line, u, rt + rp, ends[u].rows - (size_t)rp, (long long)ends[u].rows,
+                           vt ? vt + vp : "", ends[u].vec - (size_t)vp, (long long)ends[u].vec);
+        if (write_all(k->ifd, line, (size_t)n)) {
+            units = fail(msg, msglen, -1, "%s: cannot write: %s", P->idx, strerror(errno));
+            goto out;
         }
+        rp = (long)ends[u].rows;
+        vp = (long)ends[u].vec;
     }
     if (fsync(k->ifd)) units = fail(msg, msglen, -1, "%s: cannot write: %s", P->idx, strerror(errno));
 out:
@@ -428,23 +402,10 @@ out:
     free(rh);
     free(vh);
     free(ix);
+    free(ends);
     return units;
 }
 
-static int create_with_header(const nisac_experiment *e, const char *path, int vectors, int *fd, off_t *end,
-                              char *msg, size_t msglen)
-{
-    char *hdr = vectors >= 0 ? header_text(e, vectors) : strdup("");
-    if (!hdr) return fail(msg, msglen, -1, "out of memory");
-    *fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (*fd < 0 || write_all(*fd, hdr, strlen(hdr)) || fsync(*fd)) {
-        free(hdr);
-        return fail(msg, msglen, -1, "%s: cannot write: %s", path, strerror(errno));
-    }
-    if (end) *end = (off_t)strlen(hdr);
-    free(hdr);
-    return 0;
-}
 
 /* An exclusive lock on the output folder for the whole run; a second run
  * is refused with the holder's pid.  Returns the lock's fd, or -1/-2. */

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void nisac__point_index(const nisac_experiment *e, int point, int idx[NISAC_EXP_MAX_AXES])
@@ -30,6 +31,12 @@ int nisac_experiment_point_params(const nisac_experiment *e, int point, nisac_pa
         }
     }
     return NISAC_OK;
+}
+
+void nisac__apply_overrides(const nisac_exp_algo *al, nisac_params *q)
+{
+    for (int j = 0; j < al->noverride; j++)
+        q->v[al->override_param[j]] = nisac_param_to_internal(&q->defs[al->override_param[j]], al->override_value[j]);
 }
 
 void nisac__point_prefix(const nisac_experiment *e, int point, char *buf, size_t len)
@@ -97,6 +104,60 @@ int nisac_experiment_is_column(const nisac_experiment *e, const char *name)
         }
     }
     return 0;
+}
+
+uint64_t nisac__fnv1a(const void *data, size_t n, uint64_t h)
+{
+    const unsigned char *s = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+int nisac__is_number(const char *s, size_t n)
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof buf) return 0;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    if (!strcmp(buf, "nan") || !strcmp(buf, "inf") || !strcmp(buf, "-inf")) return 1;
+    char *end;
+    strtod(buf, &end);
+    return *end == 0 && end != buf;
+}
+
+int nisac__is_status(const char *s, size_t n)
+{
+    for (int k = 0; k <= (int)NISAC_STATUS_ERROR; k++) {
+        const char *name = nisac_status_name((nisac_solve_status)k);
+        if (strlen(name) == n && !memcmp(name, s, n)) return 1;
+    }
+    return 0;
+}
+
+int nisac__sweep_columns(const nisac_experiment *e)
+{
+    int n = 0;
+    for (int a = 0; a < e->naxes; a++) n += e->axes[a].nparams;
+    return n;
+}
+
+long nisac__line_unit(const nisac_experiment *e, const char *s, const char *nl)
+{
+    char *end;
+    long pt = strtol(s, &end, 10);
+    if (end == s || *end != ',') return -1;
+    const char *q = s;
+    for (int c = 0; c < 2 + nisac__sweep_columns(e) && q; c++) { /* point, sweep values, algo */
+        q = memchr(q, ',', (size_t)(nl - q));
+        if (q) q++;
+    }
+    if (!q || q >= nl) return -1;
+    long tr = strtol(q, &end, 10);
+    if (end == q || *end != ',' || pt < 0 || tr < 0 || tr >= e->trials || pt >= e->npoints) return -1;
+    return pt * e->trials + tr;
 }
 
 void nisac__put_num(FILE *f, double x)

@@ -61,14 +61,6 @@ static void header_counts(const char *header, long *points, long *trials, long *
     if (h) sscanf(h, "# points: %ld trials: %ld algorithms: %ld draws: %ld", points, trials, algos, draws);
 }
 
-static int cell_is_number(const char *s)
-{
-    if (!strcmp(s, "nan") || !strcmp(s, "inf") || !strcmp(s, "-inf")) return 1;
-    char *end;
-    strtod(s, &end);
-    return end != s && *end == 0;
-}
-
 static int cell_is_index(const char *s, long below)
 {
     char *end;
@@ -82,11 +74,10 @@ static const char *row_problem(const nisac__table *t, char **row, long np, long 
     if (!cell_is_index(row[t->c_point], np)) return snprintf(why, len, "point '%s' is not one of the %ld points", row[t->c_point], np), why;
     if (!cell_is_index(row[t->c_trial], nt)) return snprintf(why, len, "trial '%s' is not one of the %ld trials", row[t->c_trial], nt), why;
     if (!cell_is_index(row[t->c_draw], nd)) return snprintf(why, len, "draw '%s' is not one of the %ld draws", row[t->c_draw], nd), why;
-    int k = 0;
-    while (k <= (int)NISAC_STATUS_ERROR && strcmp(nisac_status_name((nisac_solve_status)k), row[t->c_status])) k++;
-    if (k > (int)NISAC_STATUS_ERROR) return snprintf(why, len, "status '%s' is not a solve status", row[t->c_status]), why;
+    if (!nisac__is_status(row[t->c_status], strlen(row[t->c_status])))
+        return snprintf(why, len, "status '%s' is not a solve status", row[t->c_status]), why;
     for (int c = t->c_first_metric; c < t->ncols; c++)
-        if (!cell_is_number(row[c]))
+        if (!nisac__is_number(row[c], strlen(row[c])))
             return snprintf(why, len, "column '%s': '%.40s' is not a number", t->cols[c], row[c]), why;
     return NULL;
 }
@@ -104,11 +95,11 @@ static int cmp_keyed(const void *a, const void *b)
 
 static uint64_t record_key(const nisac__table *t, long r)
 {
-    uint64_t h = 1469598103934665603ULL;
+    uint64_t h = NISAC_FNV_OFFSET;
     const int cols[4] = {t->c_point, t->c_algo, t->c_trial, t->c_draw};
     for (int i = 0; i < 4; i++) {
-        for (const char *s = t->cell[r * t->ncols + cols[i]]; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-        h = (h ^ 0xff) * 1099511628211ULL;
+        const char *s = t->cell[r * t->ncols + cols[i]];
+        h = nisac__fnv1a(s, strlen(s) + 1, h); /* the NUL separates the fields */
     }
     return h;
 }

@@ -187,6 +187,14 @@ static void test_design_closed_form(void)
 }
 
 
+static long cancel_after;
+static int cancel_cb(void *user)
+{
+    long *done = user;
+    return *done >= cancel_after;
+}
+static void progress_cb(const nisac_run_progress *p, void *user) { *(long *)user = p->done; }
+
 static int run(const nisac_experiment *e, const char *dir, int workers, int resume)
 {
     nisac_run_opts o;
@@ -299,6 +307,21 @@ static void test_k512_long_records(void)
     f = fopen(path("torn/vectors.csv.partial"), "wb");
     fwrite(vec, 1, vc, f);
     fclose(f);
+    /* resumed, interrupted after one more unit, resumed again: the index
+     * rewritten by the first resume must vouch for the vectors it keeps */
+    nisac_run_opts o;
+    memset(&o, 0, sizeof o);
+    long done = 0;
+    o.out_dir = path("torn");
+    o.workers = 1;
+    o.resume = 1;
+    o.progress = progress_cb;
+    o.cancelled = cancel_cb;
+    o.user = &done;
+    cancel_after = 4;
+    nisac_run_result rr;
+    CHECK_MSG(nisac_experiment_run(e, &o, &rr) == NISAC_EINTERRUPTED, "%s", rr.msg);
+    CHECK(rr.start < 4 && rr.done >= 4 && rr.done < 6);
     CHECK(run(e, path("torn"), 1, 1) == 0);
     char *r2 = slurp(path("torn/results.csv"), NULL), *v2 = slurp(path("torn/vectors.csv"), NULL);
     CHECK(r2 && !strcmp(r2, res));
@@ -313,13 +336,6 @@ static void test_k512_long_records(void)
 
 /* An algorithm's error is a status and a message in the records, never a
  * silent row; the runner is cancelled through its callback and resumes. */
-static long cancel_after;
-static int cancel_cb(void *user)
-{
-    long *done = user;
-    return *done >= cancel_after;
-}
-static void progress_cb(const nisac_run_progress *p, void *user) { *(long *)user = p->done; }
 
 static void test_errors_and_cancel(void)
 {

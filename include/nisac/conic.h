@@ -1,28 +1,30 @@
-/* Conic problem builder over CSDP.
+/* Conic problems with typed cones, solved by a choice of backends.
  *
  *   minimise    sum_b <C_b, X_b> + c^T s + const
  *   subject to  rows:  sum_b <A_rb, X_b> + a_r^T s  (=, >=, <=)  rhs_r
- *               X_b Hermitian PSD (complex, real-embedded for CSDP),
- *               X_b real symmetric PSD, s >= 0 (nonnegative scalars),
- *               second-order cones ||v|| <= t (as arrow LMIs).
+ *               X_b Hermitian PSD (complex) or real symmetric PSD,
+ *               x_b in a second-order cone ||(x_1..x_d)|| <= x_0,
+ *               s_j >= 0 (nonnegative scalars) or free.
  *
- * Hermitian blocks W (n x n) are passed to CSDP as the real symmetric
- * 2n x 2n embedding [[Re W, -Im W], [Im W, Re W]]; every coefficient is
- * written so that it reads the embedding symmetrically, so the solution
- * is projected back without loss.  Inequality rows get a slack in CSDP's
- * diagonal block.
+ * A problem is stated once and solved by any backend that supports its
+ * cones (nisac_conic_opts.solver):
+ *   native (default): the primal-dual interior-point method of
+ *     src/conic/native.c: homogeneous self-dual embedding (infeasible and
+ *     unbounded problems end with certificates), Nesterov-Todd scaling,
+ *     Mehrotra predictor-corrector; Hermitian blocks in complex
+ *     arithmetic, second-order cones as cones.  Reentrant: its workspace
+ *     belongs to the solve, so solves in several threads run at once.
+ *   csdp: CSDP, the reference.  Hermitian blocks go in as the real
+ *     symmetric 2n x 2n embedding [[Re W, -Im W], [Im W, Re W]], cones as
+ *     arrow LMIs with equality rows, inequality rows get a slack in CSDP's
+ *     diagonal block.  CSDP is not reentrant (its op_o keeps workspace in a
+ *     function-level static): a process-wide mutex serialises its calls.
+ *     CSDP never reads a parameter file and never prints here; the
+ *     problem is validated before the call so that none of CSDP's exit()
+ *     paths for bad input is reachable (it still exits on allocation
+ *     failure).
  *
- * Thread safety: a builder belongs to one thread.  CSDP itself is not
- * reentrant (its op_o keeps workspace in a function-level static), so
- * nisac_conic_solve holds one process-wide mutex around every call into
- * CSDP: solves from several threads are correct but run one at a time.
- * To use several cores on SDR work, use several processes.
- *
- * CSDP never reads a parameter file and never prints here: the builder
- * sets CSDP's parameters itself, runs with printlevel 0, and validates
- * the problem (finite data, no empty rows, at least one row) before the
- * call, so that none of CSDP's exit() paths for bad input is reachable.
- * CSDP still exits on allocation failure; nisac cannot prevent that. */
+ * Thread safety: a builder belongs to one thread. */
 #ifndef NISAC_CONIC_H
 #define NISAC_CONIC_H
 
@@ -49,10 +51,10 @@ void nisac_conic_free(nisac_conic *c);
 int nisac_conic_add_hblock(nisac_conic *c, int n); /* Hermitian PSD n x n */
 int nisac_conic_add_sblock(nisac_conic *c, int n); /* real symmetric PSD n x n */
 int nisac_conic_add_nonneg(nisac_conic *c);        /* scalar s_j >= 0 */
-/* Second-order cone ||(v_1..v_d)||_2 <= t: adds a real (d+1) block
- * X = [[t, v^T], [v, t I]] with the rows that fix its arrow pattern, and
- * returns the block index.  Link t = X[0][0] and v_i = X[0][i] to your
- * expressions with rows and nisac_conic_sentry. */
+int nisac_conic_add_free(nisac_conic *c);          /* scalar s_j, free */
+/* Second-order cone ||(x_1..x_d)||_2 <= x_0: a block of d + 1 components.
+ * Terms: nisac_conic_socentry (component i), or nisac_conic_sentry with
+ * (0, i) (the arrow-matrix reading X[0][i] = x_i, X[0][0] = x_0). */
 int nisac_conic_add_soc(nisac_conic *c, int d);
 
 /* Constraint rows: returns the row index >= 0, or a negative error code. */
@@ -73,34 +75,48 @@ int nisac_conic_htrace(nisac_conic *c, int row, int b, const double complex *H, 
                        double scale);
 int nisac_conic_sentry(nisac_conic *c, int row, int b, int i, int j, double coef);
 int nisac_conic_scalar(nisac_conic *c, int row, int s, double coef);
+int nisac_conic_socentry(nisac_conic *c, int row, int b, int i, double coef); /* += coef * x_i */
 int nisac_conic_obj_const(nisac_conic *c, double v);
 
+typedef enum { NISAC_SOLVER_NATIVE = 0, NISAC_SOLVER_CSDP = 1 } nisac_solver;
+
 typedef struct nisac_conic_opts {
-    double tol;  /* CSDP axtol = atytol = objtol */
-    int maxiter; /* CSDP maxiter */
+    nisac_solver solver; /* backend (default native) */
+    double tol;  /* relative accuracy: residuals and gap (CSDP: axtol = atytol = objtol) */
+    int maxiter; /* iteration limit */
     int verify;  /* 1 (default): check infeasibility claims and numerical failures by a
-                    re-solve at unit scale; 0: report CSDP's verdict as it is (for solves
-                    whose failure only drops a candidate, e.g. randomised power re-allocation) */
+                    re-solve at unit scale (csdp; the native backend always works at unit
+                    scale); 0: report the verdict as it is (for solves whose failure only
+                    drops a candidate, e.g. randomised power re-allocation) */
 } nisac_conic_opts;
 void nisac_conic_opts_default(nisac_conic_opts *o);
+/* Backend by name ("native", "csdp"): 0 and *s set, or NISAC_EINVAL. */
+int nisac_solver_from_name(const char *name, nisac_solver *s);
+const char *nisac_solver_name(nisac_solver s);
 
 typedef struct nisac_conic_result {
     nisac_solve_status status;
+    nisac_solver solver; /* the backend that ran */
     int csdp_code;    /* CSDP's return code (0 solved, 1 primal infeasible, ...); -1 not called */
+    int iterations;   /* interior-point iterations (native; 0 for csdp) */
     double pobj;      /* primal objective of the minimisation */
     double dobj;      /* dual objective (a lower bound when feasible) */
     double rel_gap;   /* |pobj - dobj| / (1 + |pobj| + |dobj|) */
     double pinf;      /* relative primal infeasibility ||A(X) - a|| / (1 + ||a||) */
-    double wall;      /* seconds inside CSDP (lock wait excluded) */
-    int rows, dim;    /* CSDP constraint count and matrix order */
+    double wall;      /* seconds inside the backend (CSDP lock wait excluded) */
+    int rows, dim;    /* constraint rows and variable dimension the backend saw */
     int rescaled;     /* 1: the first solve claimed infeasibility or failed numerically, and
                          this result is the re-solve of the problem brought to unit scale */
     nisac_solve_status first_status; /* the first solve's status when rescaled */
 } nisac_conic_result;
 
 /* Solves the problem.  Returns NISAC_OK when the result is filled (any
- * status, infeasible included) or an error code for invalid input.
- * Verified verdicts: when CSDP claims infeasibility or fails numerically,
+ * status, infeasible included) or an error code for invalid input (a
+ * backend that does not support the problem's cones: NISAC_EINVAL).
+ * Native: infeasible means the solver found a Farkas certificate y
+ * (row duals, nisac_conic_row_dual) with b^T y > 0 and A^T y in -K*;
+ * unbounded, a primal ray (the values) with c^T x < 0, A x = 0.
+ * CSDP, verified verdicts: when CSDP claims infeasibility or fails numerically,
  * the problem is solved again after scaling (rows by their largest
  * coefficient, variables by the largest scaled right-hand side, the
  * objective by its largest coefficient; powers of two); the second
@@ -112,12 +128,13 @@ int nisac_conic_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_res
 int nisac_conic_hvalue(const nisac_conic *c, int b, double complex *W, int ldw);
 int nisac_conic_svalue(const nisac_conic *c, int b, double *X, int ldx);
 double nisac_conic_scalar_value(const nisac_conic *c, int s);
-/* Dual multiplier y_r of row r in the convention of CSDP's dual
- * (min a^T y s.t. sum_r y_r A_r - C = Z >= 0), sign-adjusted to the
- * minimisation: for a >= row at optimum, y_r >= 0. */
+double nisac_conic_soc_value(const nisac_conic *c, int b, int i);
+/* Dual multiplier y_r of row r: the dual is max b^T y s.t.
+ * C - sum_r y_r A_r in K* (slacks included), so a >= row has y_r >= 0
+ * and a <= row y_r <= 0; d(optimum)/d(rhs_r) = y_r. */
 double nisac_conic_row_dual(const nisac_conic *c, int row);
 
-/* Number of CSDP calls this process has made (for solve counts). */
+/* Number of backend solves this process has made (for solve counts). */
 long nisac_conic_calls(void);
 
 #pragma GCC visibility pop

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const nisac__solver_names[2] = {"native", "csdp"};
+
 void noma_opts_from(const nisac_params *o, uint64_t seed, noma_opts *out)
 {
     memset(out, 0, sizeof *out);
@@ -32,6 +34,7 @@ void noma_opts_from(const nisac_params *o, uint64_t seed, noma_opts *out)
     if (!isnan(x = nisac_params_get(o, "problem"))) out->problem = (nisac_problem)(int)x;
     if (!isnan(x = nisac_params_get(o, "sdp_tol"))) out->sdp.tol = x;
     if (!isnan(x = nisac_params_get(o, "sdp_maxiter"))) out->sdp.maxiter = (int)x;
+    if (!isnan(x = nisac_params_get(o, "solver"))) out->sdp.solver = (nisac_solver)(int)x;
 }
 
 noma_out *noma_out_new(int N, int K)
@@ -447,8 +450,12 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_bui
     out->sdp_gap = res.rel_gap;
     out->sdp_pinf = res.pinf;
     if (res.status != NISAC_STATUS_OPTIMAL && res.status != NISAC_STATUS_INACCURATE) {
-        snprintf(out->note, sizeof out->note, "relaxation: %s (CSDP code %d)",
-                 nisac_status_name(res.status), res.csdp_code);
+        if (res.solver == NISAC_SOLVER_CSDP)
+            snprintf(out->note, sizeof out->note, "relaxation: %s (CSDP code %d)", nisac_status_name(res.status),
+                     res.csdp_code);
+        else
+            snprintf(out->note, sizeof out->note, "relaxation: %s (native, %d iterations)",
+                     nisac_status_name(res.status), res.iterations);
         nisac_conic_free(P.c);
         free(P.var);
         return NISAC_OK;

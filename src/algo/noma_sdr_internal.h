@@ -40,12 +40,15 @@ typedef struct {
     uint64_t seed;              /* stream seed for randomisation */
     nisac_oma_basis oma_basis;  /* oma-sdr: compare on rate (default) or raw slot SINR */
     nisac_problem problem;      /* oma-sdr: power minimisation or max-min */
-    nisac_conic_opts sdp;       /* CSDP settings */
+    nisac_conic_opts sdp;       /* conic solver settings */
 } noma_opts;
 
 /* The option entries every SDR algorithm has (nrand, rank_tol, feas_tol,
  * sdp_tol, sdp_maxiter), for the algorithms' option tables. */
+extern const char *const nisac__solver_names[2];
 #define NOMA_SDR_OPTION_ENTRIES                                                                                  \
+    {"solver", NULL, NISAC_PT_CHOICE, NISAC_PC_NONE, "", NISAC_SOLVER_NATIVE, 0, 1, 0, nisac__solver_names, 2,   \
+     NULL, 0, NULL, "conic backend: native (interior point written here) or csdp (the reference)"},               \
     {"nrand", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", NISAC_DEF_NRAND, 0, 100000, 0, NULL, 0, NULL, 0, NULL,      \
      "Gaussian randomisation candidates"},                                                                       \
     {"rank_tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", NISAC_DEF_RANK_TOL, 0, INFINITY, 0, NULL, 0, NULL, 0,   \
@@ -55,7 +58,7 @@ typedef struct {
     {"sdp_tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", NISAC_DEF_SDP_TOL, 0, 0.5, NISAC_PF_OPEN_LO, NULL, 0,    \
      NULL, 0, NULL, "CSDP accuracy (axtol = atytol = objtol)"},                                                   \
     {"sdp_maxiter", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", NISAC_DEF_SDP_MAXITER, 1, 100000, 0, NULL, 0, NULL,   \
-     0, NULL, "CSDP iteration limit"},                                                                           \
+     0, NULL, "conic solver iteration limit"},                                                                           \
     {"max_memory_mb", NULL, NISAC_PT_INT, NISAC_PC_NONE, "MiB", NISAC_DEF_MAX_MEMORY_MB, 1, 100000000, 0, NULL,  \
      0, NULL, 0, NULL, "refuse designs whose estimated peak memory exceeds this"}
 

@@ -1,0 +1,1385 @@
+/* The native conic backend: a primal-dual interior-point method on the
+ * homogeneous self-dual embedding of
+ *
+ *   min c^T x  s.t.  A x = b,  x in K      max b^T y  s.t.  c - A^T y = z in K*
+ *
+ * with K a product of nonnegative orthants (scalars; free scalars as
+ * differences of two), second-order cones and Hermitian (or real
+ * symmetric) PSD blocks held as complex matrices.  The embedding
+ *
+ *   A x - b tau = 0,  -A^T y + c tau - z = 0,  b^T y - c^T x - kappa = 0
+ *
+ * has a strictly feasible start (x = z = e, y = 0, tau = kappa = 1); at
+ * its solution tau > 0 gives the optimum (x, y, z) / tau and kappa > 0 a
+ * certificate: b^T y > 0 with A^T y + z = 0 (primal infeasible) or
+ * c^T x < 0 with A x = 0 (dual infeasible, the primal unbounded).
+ *
+ * Each iteration computes Nesterov-Todd scalings W (W x = W^-T z =
+ * lambda), factors the Schur complement M = A H^-1 A^T (H = W^T W) once
+ * and takes a Mehrotra predictor-corrector step; the tau column is
+ * handled by a second right-hand side.  M is assembled from the rows'
+ * structure: every row's coefficient on a PSD block is a sum of terms
+ * Re(c y^H X x) with x, y unit vectors or vectors of the problem, and
+ *   tr(A_i N A_j N) = 1/2 Re sum_st (c_s d_t G[v_s,p_t] G[q_t,u_s]
+ *                                   + c_s conj(d_t) G[v_s,q_t] G[p_t,u_s])
+ * with G = V^H N V over those vectors (N the NT scaling point).
+ *
+ * The problem is brought to unit magnitudes first (rows divided by their
+ * largest coefficient, variables and objective by powers of two).  All
+ * memory is allocated before the first iteration and belongs to the
+ * solve; there is no static state, so solves in several threads run at
+ * once. */
+#include "conic_internal.h"
+
+#include <cblas.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef NATIVE_DEBUG
+#include <stdio.h>
+#endif
+
+typedef double complex cplx;
+
+/* One PSD block. */
+typedef struct {
+    int bi;   /* builder block */
+    int n;    /* order */
+    int real; /* real symmetric block */
+    int nq;   /* problem vectors (beyond the n unit vectors) */
+    int *qid; /* builder vector ids */
+    cplx *U;  /* n x nq: the vectors */
+    /* per native row: terms [rp[r], rp[r+1]) */
+    int *rp, *tu, *tv;
+    cplx *tc;
+    int *rows, nrows; /* native rows with terms on this block */
+    cplx *C;          /* objective, n x n */
+    /* iterate, direction, scaling and work (n x n unless noted) */
+    cplx *X, *Z, *dX, *dZ, *R, *Ri, *Nm, *T1, *T2, *L1, *L2;
+    cplx *NU;  /* n x nq: N U (also X U in A x) */
+    cplx *G;   /* nq x nq: U^H N U */
+    double *lam, *ev;
+    /* cone-shaped vectors of the method (n x n each) */
+    cplx *r2, *q, *hc, *dx1, *ax, *e1, *e2;
+} psd_t;
+
+/* One second-order cone of dimension d (components x_0..x_{d-1}). */
+typedef struct {
+    int bi, d, off; /* offset in the flat cone arrays */
+    /* per component: rows (CSC) */
+    int *cp, *cr;
+    double *cv;
+    double omega, *wb, *v; /* NT scaling: w = omega^2 ... see soc_scaling */
+} soc_t;
+
+typedef struct {
+    int m;     /* native rows */
+    int *rmap; /* builder row -> native row (-1 dropped) */
+    double *b, *rowd; /* rhs (scaled), row scaling */
+    double s, g;      /* variable and objective scaling */
+    /* LP: nl columns; builder scalar j -> column lpos[j], lneg[j] (free) */
+    int nl, *lpos, *lneg;
+    int *lcp, *lcr;
+    double *lcv, *cl;
+    int np;
+    psd_t *P;
+    int nsoc, nqtot;
+    soc_t *Q;
+    double *cq;
+    double nu; /* degree of K */
+    /* iterate */
+    double *xl, *zl, *xq, *zq, *y, tau, kappa;
+    double *dxl, *dzl, *dxq, *dzq, *dy, dtau, dkappa;
+    /* cone-shaped vectors for LP and SOC parts */
+    double *r2l, *r2q, *ql, *qq, *hcl, *hcq, *dx1l, *dx1q, *axl, *axq, *e1l, *e1q, *e2l, *e2q, *w3;
+    double *lamq, *lamq2; /* SOC lambda, scratch */
+    double *lam_l;
+    /* scaled directions for the corrector */
+    double *sxl, *szl, *sxq, *szq;
+    /* Schur */
+    double *M, *Mf, *r1, *rhs, *dy1, *w1, *w2;
+    /* LAPACK work */
+    cplx *zwork;
+    double *rwork;
+    int lzwork;
+} ws_t;
+
+static void *zalloc(size_t n, size_t sz) { return calloc(n ? n : 1, sz); }
+
+/* ---------------------------------------------------------------- setup */
+
+static double row_max(const nisac_conic *c, const terms_t *t)
+{
+    double m = 0;
+    for (int i = 0; i < t->n; i++) {
+        const term_t *e = &t->t[i];
+        double a = cabs(e->v);
+        if (e->blk >= 0 && e->kind == TERM_QUAD) {
+            double nx = 0, ny = 0;
+            const cplx *x = c->vpool + c->voff[e->p], *y = c->vpool + c->voff[e->q];
+            for (int k = 0; k < c->vlen[e->p]; k++) nx = fmax(nx, cabs(x[k]));
+            for (int k = 0; k < c->vlen[e->q]; k++) ny = fmax(ny, cabs(y[k]));
+            a *= nx * ny;
+        }
+        m = fmax(m, a);
+    }
+    return m;
+}
+
+static double p2(double v) { return v > 0 && isfinite(v) ? exp2(round(log2(v))) : 1.0; }
+
+static void ws_free(ws_t *w)
+{
+    if (!w) return;
+    for (int k = 0; k < w->np; k++) {
+        psd_t *P = &w->P[k];
+        free(P->qid);
+        free(P->U);
+        free(P->rp);
+        free(P->tu);
+        free(P->tv);
+        free(P->tc);
+        free(P->rows);
+        free(P->C);
+        cplx *arr[] = {P->X, P->Z, P->dX, P->dZ, P->R, P->Ri, P->Nm, P->T1, P->T2, P->L1, P->L2,
+                       P->NU, P->G, P->r2, P->q, P->hc, P->dx1, P->ax, P->e1, P->e2};
+        for (size_t i = 0; i < sizeof arr / sizeof arr[0]; i++) free(arr[i]);
+        free(P->lam);
+        free(P->ev);
+    }
+    free(w->P);
+    for (int k = 0; k < w->nsoc; k++) {
+        free(w->Q[k].cp);
+        free(w->Q[k].cr);
+        free(w->Q[k].cv);
+        free(w->Q[k].wb);
+        free(w->Q[k].v);
+    }
+    free(w->Q);
+    double *d[] = {w->b, w->rowd, w->lcv, w->cl, w->cq, w->xl, w->zl, w->xq, w->zq, w->y, w->dxl, w->dzl,
+                   w->dxq, w->dzq, w->dy, w->r2l, w->r2q, w->ql, w->qq, w->hcl, w->hcq, w->dx1l,
+                   w->dx1q, w->axl, w->axq, w->lamq, w->lamq2, w->lam_l, w->sxl, w->szl, w->sxq,
+                   w->szq, w->M, w->Mf, w->r1, w->rhs, w->dy1, w->w1, w->w2, w->rwork,
+                   w->e1l, w->e1q, w->e2l, w->e2q, w->w3};
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) free(d[i]);
+    free(w->rmap);
+    free(w->lpos);
+    free(w->lneg);
+    free(w->lcp);
+    free(w->lcr);
+    free(w->zwork);
+}
+
+#define OOM NISAC_FAIL(NISAC_ENOMEM, "conic: out of memory")
+
+/* Builds the workspace.  Returns NISAC_OK, an error, or 1 when a row
+ * reads 0 = b with b != 0 (infeasible without a solve). */
+static int ws_setup(const nisac_conic *c, ws_t *w)
+{
+    memset(w, 0, sizeof *w);
+    const int nr = c->nrow;
+    w->rmap = zalloc((size_t)nr, sizeof(int));
+    w->rowd = zalloc((size_t)nr, sizeof(double));
+    if (!w->rmap || !w->rowd) return OOM;
+    double smax = 0;
+    for (int r = 0; r < nr; r++) {
+        const row_t *rw = &c->row[r];
+        double mx = row_max(c, &rw->terms);
+        if (mx == 0) {
+            if (rw->rhs != 0) return 1;
+            w->rmap[r] = -1;
+            continue;
+        }
+        w->rmap[r] = w->m++;
+        w->rowd[r] = p2(mx);
+        smax = fmax(smax, fabs(rw->rhs) / w->rowd[r]);
+    }
+    if (w->m == 0) return NISAC_FAIL(NISAC_EINVAL, "conic: the problem has no constraints");
+    w->s = p2(smax);
+    w->g = w->s * p2(row_max(c, &c->obj));
+    const int m = w->m;
+    const double os = w->s / w->g; /* objective coefficient factor */
+    w->b = zalloc((size_t)m, sizeof(double));
+    if (!w->b) return OOM;
+    for (int r = 0; r < nr; r++)
+        if (w->rmap[r] >= 0) w->b[w->rmap[r]] = c->row[r].rhs / (w->rowd[r] * w->s);
+
+    /* LP columns */
+    w->lpos = zalloc((size_t)c->nscal, sizeof(int));
+    w->lneg = zalloc((size_t)c->nscal, sizeof(int));
+    if (!w->lpos || !w->lneg) return OOM;
+    for (int j = 0; j < c->nscal; j++) w->lpos[j] = w->nl++;
+    for (int j = 0; j < c->nscal; j++) w->lneg[j] = c->isfree[j] ? w->nl++ : -1;
+    /* blocks */
+    for (int b = 0; b < c->nblk; b++) {
+        if (c->blk[b].kind == BLK_SOC) w->nsoc++;
+        else w->np++;
+    }
+    w->P = zalloc((size_t)w->np, sizeof(psd_t));
+    w->Q = zalloc((size_t)w->nsoc, sizeof(soc_t));
+    if (!w->P || !w->Q) return OOM;
+    int *bmap = zalloc((size_t)c->nblk, sizeof(int));
+    if (!bmap) return OOM;
+    {
+        int kp = 0, kq = 0;
+        for (int b = 0; b < c->nblk; b++) {
+            if (c->blk[b].kind == BLK_SOC) {
+                soc_t *Q = &w->Q[kq];
+                Q->bi = b;
+                Q->d = c->blk[b].n;
+                Q->off = w->nqtot;
+                w->nqtot += Q->d;
+                bmap[b] = kq++;
+            } else {
+                psd_t *P = &w->P[kp];
+                P->bi = b;
+                P->n = c->blk[b].n;
+                P->real = c->blk[b].kind == BLK_SYM;
+                bmap[b] = kp++;
+            }
+        }
+    }
+    w->nu = w->nl + w->nsoc;
+    for (int k = 0; k < w->np; k++) w->nu += w->P[k].n;
+
+    /* Count terms per (block, row), vectors per block. */
+    int *vloc = zalloc((size_t)c->nvec, sizeof(int));
+    int *lcnt = zalloc((size_t)w->nl + 1, sizeof(int));
+    if (!vloc || !lcnt) {
+        free(bmap);
+        free(vloc);
+        free(lcnt);
+        return OOM;
+    }
+    int rc = NISAC_OK;
+    for (int i = 0; i < c->nvec; i++) vloc[i] = -1;
+    for (int k = 0; k < w->np && !rc; k++) {
+        psd_t *P = &w->P[k];
+        P->rp = zalloc((size_t)m + 1, sizeof(int));
+        if (!P->rp) rc = OOM;
+    }
+    for (int k = 0; k < w->nsoc && !rc; k++) {
+        soc_t *Q = &w->Q[k];
+        Q->cp = zalloc((size_t)Q->d + 1, sizeof(int));
+        if (!Q->cp) rc = OOM;
+    }
+    if (!rc)
+        for (int r = 0; r < nr; r++) {
+            int nrw = w->rmap[r];
+            if (nrw < 0) continue;
+            const terms_t *t = &c->row[r].terms;
+            for (int i = 0; i < t->n; i++) {
+                const term_t *e = &t->t[i];
+                if (e->blk < 0) {
+                    lcnt[w->lpos[e->p]]++;
+                    if (w->lneg[e->p] >= 0) lcnt[w->lneg[e->p]]++;
+                } else if (c->blk[e->blk].kind == BLK_SOC) {
+                    w->Q[bmap[e->blk]].cp[e->p + 1]++;
+                } else {
+                    psd_t *P = &w->P[bmap[e->blk]];
+                    P->rp[nrw + 1]++;
+                    if (e->kind == TERM_QUAD) {
+                        if (vloc[e->p] < 0) vloc[e->p] = P->nq++;
+                        if (vloc[e->q] < 0) vloc[e->q] = P->nq++;
+                    }
+                }
+            }
+        }
+    /* objective vectors are not needed in U (C is dense) */
+    /* LP CSC */
+    if (!rc) {
+        w->lcp = zalloc((size_t)w->nl + 1, sizeof(int));
+        if (!w->lcp) rc = OOM;
+    }
+    if (!rc) {
+        for (int j = 0; j < w->nl; j++) w->lcp[j + 1] = w->lcp[j] + lcnt[j];
+        int nnz = w->lcp[w->nl];
+        w->lcr = zalloc((size_t)nnz, sizeof(int));
+        w->lcv = zalloc((size_t)nnz, sizeof(double));
+        w->cl = zalloc((size_t)w->nl, sizeof(double));
+        if (!w->lcr || !w->lcv || !w->cl) rc = OOM;
+        memset(lcnt, 0, sizeof(int) * ((size_t)w->nl + 1));
+    }
+    for (int k = 0; k < w->nsoc && !rc; k++) {
+        soc_t *Q = &w->Q[k];
+        for (int i = 0; i < Q->d; i++) Q->cp[i + 1] += Q->cp[i];
+        Q->cr = zalloc((size_t)Q->cp[Q->d], sizeof(int));
+        Q->cv = zalloc((size_t)Q->cp[Q->d], sizeof(double));
+        Q->wb = zalloc((size_t)Q->d, sizeof(double));
+        Q->v = zalloc((size_t)Q->d, sizeof(double));
+        if (!Q->cr || !Q->cv || !Q->wb || !Q->v) rc = OOM;
+    }
+    int **qfill = zalloc((size_t)w->nsoc, sizeof(int *));
+    if (!qfill) rc = OOM;
+    for (int k = 0; k < w->nsoc && !rc; k++) {
+        qfill[k] = zalloc((size_t)w->Q[k].d, sizeof(int));
+        if (!qfill[k]) rc = OOM;
+    }
+    for (int k = 0; k < w->np && !rc; k++) {
+        psd_t *P = &w->P[k];
+        for (int r = 0; r < m; r++) P->rp[r + 1] += P->rp[r];
+        int nt = P->rp[m];
+        size_t nn = (size_t)P->n * P->n;
+        P->tu = zalloc((size_t)nt, sizeof(int));
+        P->tv = zalloc((size_t)nt, sizeof(int));
+        P->tc = zalloc((size_t)nt, sizeof(cplx));
+        P->qid = zalloc((size_t)P->nq, sizeof(int));
+        P->U = zalloc((size_t)P->n * P->nq, sizeof(cplx));
+        P->NU = zalloc((size_t)P->n * P->nq, sizeof(cplx));
+        P->G = zalloc((size_t)P->nq * P->nq, sizeof(cplx));
+        P->rows = zalloc((size_t)m, sizeof(int));
+        P->lam = zalloc((size_t)P->n, sizeof(double));
+        P->ev = zalloc((size_t)P->n, sizeof(double));
+        cplx **arr[] = {&P->C, &P->X, &P->Z, &P->dX, &P->dZ, &P->R, &P->Ri, &P->Nm, &P->T1, &P->T2,
+                        &P->L1, &P->L2, &P->r2, &P->q, &P->hc, &P->dx1, &P->ax, &P->e1, &P->e2};
+        for (size_t i = 0; i < sizeof arr / sizeof arr[0]; i++) {
+            *arr[i] = zalloc(nn, sizeof(cplx));
+            if (!*arr[i]) rc = OOM;
+        }
+        if (!P->tu || !P->tv || !P->tc || !P->qid || !P->U || !P->NU || !P->G || !P->rows || !P->lam || !P->ev)
+            rc = OOM;
+        for (int r = 0; r < m; r++)
+            if (P->rp[r + 1] > P->rp[r]) P->rows[P->nrows++] = r;
+    }
+    if (!rc) {
+        /* vectors */
+        for (int i = 0; i < c->nvec; i++)
+            if (vloc[i] >= 0) {
+                psd_t *P = &w->P[bmap[c->vblk[i]]];
+                P->qid[vloc[i]] = i;
+                memcpy(P->U + (size_t)vloc[i] * P->n, c->vpool + c->voff[i], sizeof(cplx) * (size_t)P->n);
+            }
+        /* fill terms */
+        int **pfill = zalloc((size_t)w->np, sizeof(int *));
+        if (!pfill) rc = OOM;
+        for (int k = 0; k < w->np && !rc; k++) {
+            pfill[k] = zalloc((size_t)m, sizeof(int));
+            if (!pfill[k]) rc = OOM;
+            else memcpy(pfill[k], w->P[k].rp, sizeof(int) * (size_t)m);
+        }
+        for (int r = 0; r < nr && !rc; r++) {
+            int nrw = w->rmap[r];
+            if (nrw < 0) continue;
+            const double rd = w->rowd[r];
+            const terms_t *t = &c->row[r].terms;
+            for (int i = 0; i < t->n; i++) {
+                const term_t *e = &t->t[i];
+                if (e->blk < 0) {
+                    int j = w->lpos[e->p], pos = w->lcp[j] + lcnt[j]++;
+                    w->lcr[pos] = nrw;
+                    w->lcv[pos] = creal(e->v) / rd;
+                    if ((j = w->lneg[e->p]) >= 0) {
+                        pos = w->lcp[j] + lcnt[j]++;
+                        w->lcr[pos] = nrw;
+                        w->lcv[pos] = -creal(e->v) / rd;
+                    }
+                } else if (c->blk[e->blk].kind == BLK_SOC) {
+                    int kq = bmap[e->blk];
+                    soc_t *Q = &w->Q[kq];
+                    int pos = Q->cp[e->p] + qfill[kq][e->p]++;
+                    Q->cr[pos] = nrw;
+                    Q->cv[pos] = creal(e->v) / rd;
+                } else {
+                    int kp = bmap[e->blk];
+                    psd_t *P = &w->P[kp];
+                    int pos = pfill[kp][nrw]++;
+                    /* Re(v y^H X x): u = x, v = y; ENTRY (p, q): Re(v X_pq) = Re(v e_p^H X e_q) */
+                    if (e->kind == TERM_QUAD) {
+                        P->tu[pos] = P->n + vloc[e->p];
+                        P->tv[pos] = P->n + vloc[e->q];
+                    } else {
+                        P->tu[pos] = e->q;
+                        P->tv[pos] = e->p;
+                    }
+                    P->tc[pos] = (P->real ? creal(e->v) : e->v) / rd;
+                }
+            }
+        }
+        for (int k = 0; pfill && k < w->np; k++) free(pfill[k]);
+        free(pfill);
+    }
+    for (int k = 0; qfill && k < w->nsoc; k++) free(qfill[k]);
+    free(qfill);
+    free(lcnt);
+    /* objective */
+    if (!rc) {
+        w->cq = zalloc((size_t)w->nqtot, sizeof(double));
+        if (!w->cq) rc = OOM;
+    }
+    for (int i = 0; !rc && i < c->obj.n; i++) {
+        const term_t *e = &c->obj.t[i];
+        double complex v = e->v * os;
+        if (e->blk < 0) {
+            w->cl[w->lpos[e->p]] += creal(v);
+            if (w->lneg[e->p] >= 0) w->cl[w->lneg[e->p]] -= creal(v);
+        } else if (c->blk[e->blk].kind == BLK_SOC) {
+            w->cq[w->Q[bmap[e->blk]].off + e->p] += creal(v);
+        } else {
+            psd_t *P = &w->P[bmap[e->blk]];
+            const int n = P->n;
+            if (P->real) v = creal(v);
+            /* <C, X> += Re(v y^H X x): C += (v x y^H + conj(v) y x^H) / 2 */
+            if (e->kind == TERM_ENTRY) {
+                P->C[e->q + (size_t)e->p * n] += 0.5 * v;
+                P->C[e->p + (size_t)e->q * n] += 0.5 * conj(v);
+            } else {
+                const cplx *x = c->vpool + c->voff[e->p], *y = c->vpool + c->voff[e->q];
+                for (int jj = 0; jj < n; jj++)
+                    for (int ii = 0; ii < n; ii++)
+                        P->C[ii + (size_t)jj * n] += 0.5 * (v * x[ii] * conj(y[jj]) + conj(v) * y[ii] * conj(x[jj]));
+            }
+        }
+    }
+    free(vloc);
+    free(bmap);
+    if (rc) return rc;
+
+    /* vectors of the method */
+    const size_t nl = (size_t)w->nl, nq = (size_t)w->nqtot, mm = (size_t)m;
+    double **dv[] = {&w->xl, &w->zl, &w->dxl, &w->dzl, &w->r2l, &w->ql, &w->hcl, &w->dx1l, &w->axl, &w->lam_l,
+                     &w->sxl, &w->szl, &w->e1l, &w->e2l};
+    for (size_t i = 0; i < sizeof dv / sizeof dv[0]; i++)
+        if (!(*dv[i] = zalloc(nl, sizeof(double)))) return OOM;
+    double **qv[] = {&w->xq, &w->zq, &w->dxq, &w->dzq, &w->r2q, &w->qq, &w->hcq, &w->dx1q, &w->axq, &w->lamq,
+                     &w->lamq2, &w->sxq, &w->szq, &w->e1q, &w->e2q};
+    for (size_t i = 0; i < sizeof qv / sizeof qv[0]; i++)
+        if (!(*qv[i] = zalloc(nq, sizeof(double)))) return OOM;
+    double **mv[] = {&w->y, &w->dy, &w->r1, &w->rhs, &w->dy1, &w->w1, &w->w2, &w->w3};
+    for (size_t i = 0; i < sizeof mv / sizeof mv[0]; i++)
+        if (!(*mv[i] = zalloc(mm, sizeof(double)))) return OOM;
+    w->M = zalloc(mm * mm, sizeof(double));
+    w->Mf = zalloc(mm * mm, sizeof(double));
+    if (!w->M || !w->Mf) return OOM;
+    /* LAPACK workspaces (zgesvd, zheev) for the largest block */
+    int nmax = 1;
+    for (int k = 0; k < w->np; k++) nmax = w->P[k].n > nmax ? w->P[k].n : nmax;
+    cplx q1 = 0, q2 = 0;
+    double rdummy[8];
+    cplx dummy[4];
+    LAPACKE_zgesvd_work(LAPACK_COL_MAJOR, 'A', 'A', nmax, nmax, dummy, nmax, rdummy, dummy, nmax, dummy,
+                        nmax, &q1, -1, rdummy);
+    LAPACKE_zheev_work(LAPACK_COL_MAJOR, 'N', 'L', nmax, dummy, nmax, rdummy, &q2, -1, rdummy);
+    w->lzwork = (int)fmax(creal(q1), creal(q2)) + 8 * nmax;
+    w->zwork = zalloc((size_t)w->lzwork, sizeof(cplx));
+    w->rwork = zalloc((size_t)(5 * nmax + 8), sizeof(double));
+    if (!w->zwork || !w->rwork) return OOM;
+    return NISAC_OK;
+}
+
+/* ------------------------------------------------------------ cone maps */
+
+/* G lookup: a^H N b for local vector indices (unit < n <= problem vectors). */
+static inline cplx gval(const psd_t *P, int a, int b)
+{
+    const int n = P->n;
+    if (a < n && b < n) return P->Nm[a + (size_t)b * n];
+    if (a < n) return P->NU[a + (size_t)(b - n) * n];
+    if (b < n) return conj(P->NU[b + (size_t)(a - n) * n]);
+    return P->G[(a - n) + (size_t)(b - n) * P->nq];
+}
+
+/* out = A x (x given by its parts; PSD parts X_k) */
+static void A_mul(ws_t *w, const double *xl, const double *xq, cplx *const *Xs, double *out)
+{
+    const int m = w->m;
+    memset(out, 0, sizeof(double) * (size_t)m);
+    for (int j = 0; j < w->nl; j++)
+        for (int p = w->lcp[j]; p < w->lcp[j + 1]; p++) out[w->lcr[p]] += w->lcv[p] * xl[j];
+    for (int k = 0; k < w->nsoc; k++) {
+        const soc_t *Q = &w->Q[k];
+        for (int i = 0; i < Q->d; i++)
+            for (int p = Q->cp[i]; p < Q->cp[i + 1]; p++) out[Q->cr[p]] += Q->cv[p] * xq[Q->off + i];
+    }
+    for (int k = 0; k < w->np; k++) {
+        psd_t *P = &w->P[k];
+        const int n = P->n;
+        const cplx *X = Xs[k];
+        const cplx one = 1, zero = 0;
+        if (P->nq)
+            cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, P->nq, n, &one, X, n, P->U, n, &zero, P->NU, n);
+        for (int ri = 0; ri < P->nrows; ri++) {
+            const int r = P->rows[ri];
+            double acc = 0;
+            for (int t = P->rp[r]; t < P->rp[r + 1]; t++) {
+                const int u = P->tu[t], v = P->tv[t];
+                cplx val; /* v^H X u */
+                if (u < n && v < n) val = X[v + (size_t)u * n];
+                else if (u >= n && v < n) val = P->NU[v + (size_t)(u - n) * n];
+                else if (u < n) val = conj(P->NU[u + (size_t)(v - n) * n]);
+                else {
+                    const cplx *yv = P->U + (size_t)(v - n) * n, *xu = P->NU + (size_t)(u - n) * n;
+                    val = 0;
+                    for (int i = 0; i < n; i++) val += conj(yv[i]) * xu[i];
+                }
+                acc += creal(P->tc[t] * val);
+            }
+            out[r] += acc;
+        }
+    }
+}
+
+/* out = A^T y (parts) */
+static void AT_mul(ws_t *w, const double *y, double *ol, double *oq, cplx *const *Os)
+{
+    for (int j = 0; j < w->nl; j++) {
+        double s = 0;
+        for (int p = w->lcp[j]; p < w->lcp[j + 1]; p++) s += w->lcv[p] * y[w->lcr[p]];
+        ol[j] = s;
+    }
+    for (int k = 0; k < w->nsoc; k++) {
+        const soc_t *Q = &w->Q[k];
+        for (int i = 0; i < Q->d; i++) {
+            double s = 0;
+            for (int p = Q->cp[i]; p < Q->cp[i + 1]; p++) s += Q->cv[p] * y[Q->cr[p]];
+            oq[Q->off + i] = s;
+        }
+    }
+    for (int k = 0; k < w->np; k++) {
+        psd_t *P = &w->P[k];
+        const int n = P->n;
+        cplx *O = Os[k];
+        memset(O, 0, sizeof(cplx) * (size_t)n * n);
+        for (int ri = 0; ri < P->nrows; ri++) {
+            const int r = P->rows[ri];
+            if (y[r] == 0) continue;
+            for (int t = P->rp[r]; t < P->rp[r + 1]; t++) {
+                /* y c/2 u v^H + y conj(c)/2 v u^H */
+                const cplx a = 0.5 * y[r] * P->tc[t];
+                const int u = P->tu[t], v = P->tv[t];
+                if (u < n && v < n) {
+                    O[u + (size_t)v * n] += a;
+                    O[v + (size_t)u * n] += conj(a);
+                } else {
+                    const cplx *uu = u >= n ? P->U + (size_t)(u - n) * n : NULL;
+                    const cplx *vv = v >= n ? P->U + (size_t)(v - n) * n : NULL;
+                    for (int j = 0; j < n; j++) {
+                        const cplx vj = vv ? conj(vv[j]) : (j == v);
+                        const cplx uj = uu ? conj(uu[j]) : (j == u);
+                        if (vj == 0 && uj == 0) continue;
+                        for (int i = 0; i < n; i++) {
+                            const cplx ui = uu ? uu[i] : (i == u), vi = vv ? vv[i] : (i == v);
+                            O[i + (size_t)j * n] += a * ui * vj + conj(a) * vi * uj;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* C = alpha A B + beta C, n x n */
+static void gemm(int n, const char ta, const char tb, const cplx *A, const cplx *B, cplx *C)
+{
+    const cplx one = 1, zero = 0;
+    cblas_zgemm(CblasColMajor, ta == 'C' ? CblasConjTrans : CblasNoTrans, tb == 'C' ? CblasConjTrans : CblasNoTrans, n,
+                n, n, &one, A, n, B, n, &zero, C, n);
+}
+
+static void herm_fix(int n, int real, cplx *A)
+{
+    for (int j = 0; j < n; j++) {
+        A[j + (size_t)j * n] = creal(A[j + (size_t)j * n]);
+        for (int i = j + 1; i < n; i++) {
+            cplx a = 0.5 * (A[i + (size_t)j * n] + conj(A[j + (size_t)i * n]));
+            if (real) a = creal(a);
+            A[i + (size_t)j * n] = a;
+            A[j + (size_t)i * n] = conj(a);
+        }
+    }
+}
+
+/* PSD: out = L A R^H-style products.  out = B A B^H (with tb 'N') or B^H A B ('C'). */
+static void congr(psd_t *P, const cplx *B, int herm_left, const cplx *A, cplx *out)
+{
+    const int n = P->n;
+    if (herm_left) { /* B^H A B */
+        gemm(n, 'C', 'N', B, A, P->T2);
+        gemm(n, 'N', 'N', P->T2, B, out);
+    } else { /* B A B^H */
+        gemm(n, 'N', 'N', B, A, P->T2);
+        gemm(n, 'N', 'C', P->T2, B, out);
+    }
+}
+
+/* SOC helpers: J-inner product and Jordan operations */
+static double jdot(int d, const double *a, const double *b)
+{
+    double s = a[0] * b[0];
+    for (int i = 1; i < d; i++) s -= a[i] * b[i];
+    return s;
+}
+
+/* NT scalings of every cone at the current iterate; lambda.  Returns 0 or
+ * -1 when an iterate left the interior numerically. */
+static int scalings(ws_t *w)
+{
+    for (int j = 0; j < w->nl; j++) {
+        if (!(w->xl[j] > 0) || !(w->zl[j] > 0)) return -1;
+        w->lam_l[j] = sqrt(w->xl[j] * w->zl[j]);
+    }
+    for (int k = 0; k < w->nsoc; k++) {
+        soc_t *Q = &w->Q[k];
+        const int d = Q->d;
+        const double *x = w->xq + Q->off, *z = w->zq + Q->off;
+        double xd = jdot(d, x, x), zd = jdot(d, z, z);
+        if (!(xd > 0) || !(zd > 0) || !(x[0] > 0) || !(z[0] > 0)) return -1;
+        double xn = sqrt(xd), zn = sqrt(zd), xz = 0;
+        for (int i = 0; i < d; i++) xz += x[i] * z[i];
+        double gam = sqrt(fmax((1.0 + xz / (xn * zn)) / 2.0, 0.0));
+        if (!(gam > 0)) return -1;
+        /* wb = (xbar + J zbar) / (2 gam); v = (wb + e) / sqrt(2 (wb0 + 1)) */
+        for (int i = 0; i < d; i++) Q->wb[i] = (x[i] / xn + (i ? -1.0 : 1.0) * z[i] / zn) / (2.0 * gam);
+        Q->omega = sqrt(xn / zn);
+        double den = sqrt(2.0 * (Q->wb[0] + 1.0));
+        for (int i = 0; i < d; i++) Q->v[i] = (Q->wb[i] + (i == 0)) / den;
+        /* lambda = W x, W = (1/omega)(2 Jv v^T J - J) */
+        double vJx = jdot(d, Q->v, x);
+        double *lam = w->lamq + Q->off;
+        for (int i = 0; i < d; i++) {
+            double Jv = i ? -Q->v[i] : Q->v[i], Jx = i ? -x[i] : x[i];
+            lam[i] = (2.0 * Jv * vJx - Jx) / Q->omega;
+        }
+    }
+    for (int k = 0; k < w->np; k++) {
+        psd_t *P = &w->P[k];
+        const int n = P->n;
+        const size_t nn = (size_t)n * n;
+        memcpy(P->L1, P->X, sizeof(cplx) * nn);
+        memcpy(P->L2, P->Z, sizeof(cplx) * nn);
+        if (LAPACKE_zpotrf_work(LAPACK_COL_MAJOR, 'L', n, P->L1, n) != 0) return -1;
+        if (LAPACKE_zpotrf_work(LAPACK_COL_MAJOR, 'L', n, P->L2, n) != 0) return -1;
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < j; i++) P->L1[i + (size_t)j * n] = P->L2[i + (size_t)j * n] = 0;
+        /* T1 = L2^H L1 = U S V^H */
+        gemm(n, 'C', 'N', P->L2, P->L1, P->T1);
+        if (LAPACKE_zgesvd_work(LAPACK_COL_MAJOR, 'A', 'A', n, n, P->T1, n, P->lam, P->R, n, P->Ri, n, w->zwork,
+                                w->lzwork, w->rwork) != 0)
+            return -1;
+        /* now R holds U, Ri holds V^H.  R := L1 V S^-1/2, Ri := S^-1/2 U^H L2^H */
+        for (int i = 0; i < n; i++)
+            if (!(P->lam[i] > 0)) return -1;
+        gemm(n, 'C', 'C', P->R, P->L2, P->T2);  /* U^H L2^H */
+        gemm(n, 'N', 'C', P->L1, P->Ri, P->T1); /* L1 V */
+        for (int j = 0; j < n; j++) {
+            double sj = 1.0 / sqrt(P->lam[j]);
+            for (int i = 0; i < n; i++) {
+                P->R[i + (size_t)j * n] = P->T1[i + (size_t)j * n] * sj;
+                P->Ri[j + (size_t)i * n] = P->T2[j + (size_t)i * n] * sj;
+            }
+        }
+        /* N = R R^H */
+        const cplx one = 1, zero = 0;
+        cblas_zgemm(CblasColMajor, CblasNoTrans, CblasConjTrans, n, n, n, &one, P->R, n, P->R, n, &zero, P->Nm, n);
+        herm_fix(n, P->real, P->Nm);
+    }
+    return 0;
+}
+
+/* out = H^-1 in (cone-shaped) */
+static void Hinv(ws_t *w, const double *il, const double *iq, cplx *const *Is, double *ol, double *oq, cplx *const *Os)
+{
+    for (int j = 0; j < w->nl; j++) ol[j] = il[j] * w->xl[j] / w->zl[j];
+    for (int k = 0; k < w->nsoc; k++) {
+        const soc_t *Q = &w->Q[k];
+        const int d = Q->d;
+        const double *u = iq + Q->off;
+        double *o = oq + Q->off;
+        double wu = 0, o2 = Q->omega * Q->omega;
+        for (int i = 0; i < d; i++) wu += Q->wb[i] * u[i];
+        for (int i = 0; i < d; i++) o[i] = o2 * (2.0 * Q->wb[i] * wu - (i ? -u[i] : u[i]));
+    }
+    for (int k = 0; k < w->np; k++) {
+        psd_t *P = &w->P[k];
+        const int n = P->n;
+        gemm(n, 'N', 'N', P->Nm, Is[k], P->T1);
+        gemm(n, 'N', 'N', P->T1, P->Nm, Os[k]);
+        herm_fix(n, P->real, Os[k]);
+    }
+}
+
+/* Schur complement M = A H^-1 A^T (upper triangle and mirrored). */
+static void schur(ws_t *w)
+{
+    const int m = w->m;
+    double *M = w->M;
+    memset(M, 0, sizeof(double) * (size_t)m * m);
+    /* LP: rank-one per column */
+    for (int j = 0; j < w->nl; j++) {
+        const double dj = w->xl[j] / w->zl[j];
+        for (int a = w->lcp[j]; a < w->lcp[j + 1]; a++)
+            for (int b = w->lcp[j]; b < w->lcp[j + 1]; b++)
+                M[w->lcr[a] + (size_t)w->lcr[b] * m] += w->lcv[a] * dj * w->lcv[b];
+    }
+    /* SOC: omega^2 (2 g g^T - A J A^T), g = A wb */
+    for (int k = 0; k < w->nsoc; k++) {
+        const soc_t *Q = &w->Q[k];
+        const double o2 = Q->omega * Q->omega;
+        double *g = w->w1;
+        memset(g, 0, sizeof(double) * (size_t)m);
+        for (int i = 0; i < Q->d; i++)
+            for (int p = Q->cp[i]; p < Q->cp[i + 1]; p++) g[Q->cr[p]] += Q->cv[p] * Q->wb[i];
+        for (int i = 0; i < Q->d; i++) {
+            const double s = i ? o2 : -o2;
+            for (int a = Q->cp[i]; a < Q->cp[i + 1]; a++)
+                for (int b = Q->cp[i]; b < Q->cp[i + 1]; b++)
+                    M[Q->cr[a] + (size_t)Q->cr[b] * m] += s * Q->cv[a] * Q->cv[b];
+        }
+        /* rank one in g: only rows touching the cone */
+        for (int i = 0; i < Q->d; i++)
+            for (int a = Q->cp[i]; a < Q->cp[i + 1]; a++) w->w2[Q->cr[a]] = 1;
+        for (int a = 0; a < m; a++) {
+            if (w->w2[a] == 0) continue;
+            for (int b = 0; b < m; b++)
+                if (w->w2[b] != 0) M[a + (size_t)b * m] += 2.0 * o2 * g[a] * g[b];
+        }
+        for (int i = 0; i < Q->d; i++)
+            for (int a = Q->cp[i]; a < Q->cp[i + 1]; a++) w->w2[Q->cr[a]] = 0;
+    }
+    /* PSD blocks */
+    for (int k = 0; k < w->np; k++) {
+        psd_t *P = &w->P[k];
+        const int n = P->n, nq = P->nq;
+        const cplx one = 1, zero = 0;
+        if (nq) {
+            cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, nq, n, &one, P->Nm, n, P->U, n, &zero, P->NU, n);
+            cblas_zgemm(CblasColMajor, CblasConjTrans, CblasNoTrans, nq, nq, n, &one, P->U, n, P->NU, n, &zero, P->G, nq);
+        }
+        for (int ia = 0; ia < P->nrows; ia++) {
+            const int i = P->rows[ia];
+            for (int ib = ia; ib < P->nrows; ib++) {
+                const int j = P->rows[ib];
+                cplx acc = 0;
+                for (int s = P->rp[i]; s < P->rp[i + 1]; s++) {
+                    const int us = P->tu[s], vs = P->tv[s];
+                    const cplx cs = P->tc[s];
+                    for (int t = P->rp[j]; t < P->rp[j + 1]; t++) {
+                        const int pt = P->tu[t], qt = P->tv[t];
+                        const cplx dt = P->tc[t];
+                        acc += cs * (dt * gval(P, vs, pt) * gval(P, qt, us) + conj(dt) * gval(P, vs, qt) * gval(P, pt, us));
+                    }
+                }
+                const double v = 0.5 * creal(acc);
+                M[i + (size_t)j * m] += v;
+                if (i != j) M[j + (size_t)i * m] += v;
+            }
+        }
+    }
+}
+
+/* Factor M (regularised when it is singular to working precision). */
+static int factor(ws_t *w)
+{
+    const int m = w->m;
+    double dmax = 0;
+    for (int i = 0; i < m; i++) dmax = fmax(dmax, w->M[i + (size_t)i * m]);
+    double reg = 0;
+    for (int attempt = 0; attempt < 8; attempt++) {
+        memcpy(w->Mf, w->M, sizeof(double) * (size_t)m * m);
+        for (int i = 0; i < m; i++) w->Mf[i + (size_t)i * m] += reg;
+        if (LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', m, w->Mf, m) == 0) return 0;
+        reg = reg == 0 ? 1e-14 * (dmax > 0 ? dmax : 1.0) : reg * 100;
+    }
+    return -1;
+}
+
+static void Hinv(ws_t *w, const double *il, const double *iq, cplx *const *Is, double *ol, double *oq, cplx *const *Os);
+static void A_mul(ws_t *w, const double *xl, const double *xq, cplx *const *Xs, double *out);
+static void AT_mul(ws_t *w, const double *y, double *ol, double *oq, cplx *const *Os);
+
+/* x = M^-1 b, refined against the operator A H^-1 A^T itself (not the
+ * assembled M), so that the step meets A dx = r to working precision. */
+static void msolve(ws_t *w, double *x)
+{
+    const int m = w->m;
+    double *b = w->w1, *r = w->w2;
+    cplx *e1[w->np > 0 ? w->np : 1], *e2[w->np > 0 ? w->np : 1];
+    for (int k = 0; k < w->np; k++) {
+        e1[k] = w->P[k].e1;
+        e2[k] = w->P[k].e2;
+    }
+    memcpy(b, x, sizeof(double) * (size_t)m);
+    LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'U', m, 1, w->Mf, m, x, m);
+    double bn = 0;
+    for (int i = 0; i < m; i++) bn = fmax(bn, fabs(b[i]));
+    double prev = INFINITY;
+    for (int it = 0; it < 3; it++) {
+        AT_mul(w, x, w->e1l, w->e1q, e1);
+        Hinv(w, w->e1l, w->e1q, e1, w->e2l, w->e2q, e2);
+        A_mul(w, w->e2l, w->e2q, e2, r);
+        double rn = 0;
+        for (int i = 0; i < m; i++) {
+            r[i] = b[i] - r[i];
+            rn = fmax(rn, fabs(r[i]));
+        }
+#ifdef NATIVE_DEBUG
+        fprintf(stderr, "      refine %d: %.2e of %.2e\n", it, rn, bn);
+#endif
+        if (rn <= 1e-15 * bn || rn >= 0.5 * prev) break;
+        prev = rn;
+        LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'U', m, 1, w->Mf, m, r, m);
+        for (int i = 0; i < m; i++) x[i] += r[i];
+    }
+}
+
+/* cone-shaped pointer arrays for the PSD parts */
+#define PSD_PTRS(name, field)                                                                                          \
+    cplx *name[w->np > 0 ? w->np : 1];                                                                                 \
+    for (int k_ = 0; k_ < w->np; k_++) name[k_] = w->P[k_].field
+
+static double cdotr(int n, const cplx *A, const cplx *B) /* Re tr(A^H B) */
+{
+    double s = 0;
+    for (size_t i = 0; i < (size_t)n * n; i++) s += creal(conj(A[i]) * B[i]);
+    return s;
+}
+
+/* <x, z> over all cones */
+static double inner(ws_t *w, const double *al, const double *aq, cplx *const *As, const double *bl,
+                    const double *bq, cplx *const *Bs)
+{
+    double s = 0;
+    for (int j = 0; j < w->nl; j++) s += al[j] * bl[j];
+    for (int j = 0; j < w->nqtot; j++) s += aq[j] * bq[j];
+    for (int k = 0; k < w->np; k++) s += cdotr(w->P[k].n, As[k], Bs[k]);
+    return s;
+}
+
+/* Largest alpha <= amax with lambda + alpha d in K, for the scaled
+ * direction d of a cone (sxl..: LP; sxq: SOC; PSD: in T1 per block). */
+static double soc_step(int d, const double *lam, const double *ds)
+{
+    double a = jdot(d, ds, ds), b = jdot(d, lam, ds), c = jdot(d, lam, lam);
+    /* f(alpha) = a alpha^2 + 2 b alpha + c; smallest positive root */
+    double amax = INFINITY;
+    if (fabs(a) < 1e-300) {
+        if (b < 0) amax = -c / (2 * b);
+    } else {
+        double disc = b * b - a * c;
+        if (disc >= 0) {
+            double sq = sqrt(disc);
+            double r1 = (-b - sq) / a, r2 = (-b + sq) / a;
+            if (r1 > r2) {
+                double t = r1;
+                r1 = r2;
+                r2 = t;
+            }
+            if (r1 > 0) amax = r1;
+            else if (r2 > 0) amax = r2;
+        }
+    }
+    /* stay on the positive nappe */
+    if (ds[0] < 0) amax = fmin(amax, -lam[0] / ds[0]);
+    return amax;
+}
+
+/* Step to the boundary for the directions (dx, dz), in the scaled space.
+ * Also leaves W dx and W^-T dz in sx*, sz* and per PSD block in dX->T1? no:
+ * scaled PSD directions are stored in the caller's arrays sX, sZ. */
+static double max_step(ws_t *w, cplx *const *sX, cplx *const *sZ)
+{
+    double amax = INFINITY;
+    /* LP */
+    for (int j = 0; j < w->nl; j++) {
+        if (w->dxl[j] < 0) amax = fmin(amax, -w->xl[j] / w->dxl[j]);
+        if (w->dzl[j] < 0) amax = fmin(amax, -w->zl[j] / w->dzl[j]);
+        const double sc = sqrt(w->zl[j] / w->xl[j]);
+        w->sxl[j] = sc * w->dxl[j];
+        w->szl[j] = w->dzl[j] / sc;
+    }
+    /* SOC: scaled directions W dx, W^-1 dz */
+    for (int k = 0; k < w->nsoc; k++) {
+        const soc_t *Q = &w->Q[k];
+        const int d = Q->d;
+        const double *dx = w->dxq + Q->off, *dz = w->dzq + Q->off;
+        double *sx = w->sxq + Q->off, *sz = w->szq + Q->off;
+        double vJdx = jdot(d, Q->v, dx), vdz = 0;
+        for (int i = 0; i < d; i++) vdz += Q->v[i] * dz[i];
+        for (int i = 0; i < d; i++) {
+            double Jv = i ? -Q->v[i] : Q->v[i];
+            sx[i] = (2.0 * Jv * vJdx - (i ? -dx[i] : dx[i])) / Q->omega;
+            sz[i] = Q->omega * (2.0 * Q->v[i] * vdz - (i ? -dz[i] : dz[i]));
+        }
+        const double *lam = w->lamq + Q->off;
+        amax = fmin(amax, soc_step(d, lam, sx));
+        amax = fmin(amax, soc_step(d, lam, sz));
+    }
+    /* PSD: W dX = Ri dX Ri^H, W^-T dZ = R^H dZ R; step from the eigenvalues of
+     * Lambda^-1/2 D Lambda^-1/2 */
+    for (int k = 0; k < w->np; k++) {
+        psd_t *P = &w->P[k];
+        const int n = P->n;
+        for (int pass = 0; pass < 2; pass++) {
+            cplx *S = pass ? sZ[k] : sX[k];
+            if (pass) congr(P, P->R, 1, P->dZ, S);
+            else congr(P, P->Ri, 0, P->dX, S);
+            herm_fix(n, 0, S);
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i < n; i++)
+                    P->T1[i + (size_t)j * n] = S[i + (size_t)j * n] / sqrt(P->lam[i] * P->lam[j]);
+            if (LAPACKE_zheev_work(LAPACK_COL_MAJOR, 'N', 'L', n, P->T1, n, P->ev, w->zwork, w->lzwork, w->rwork) != 0)
+                return 0;
+            if (P->ev[0] < 0) amax = fmin(amax, -1.0 / P->ev[0]);
+        }
+    }
+    if (w->dtau < 0) amax = fmin(amax, -w->tau / w->dtau);
+    if (w->dkappa < 0) amax = fmin(amax, -w->kappa / w->dkappa);
+    return amax;
+}
+
+/* One Newton solve: given the complementarity target in scaled form
+ * (LP: ds/lambda already applied: q-vector formed by the caller), solve
+ * for (dx, dy, dz, dtau, dkappa).  The caller has filled q = W^T ds - eta r2
+ * (cone-shaped in ql, qq, P->q), r1 and r3 and the tau-kappa target tk.
+ * dy1, dx1 (the tau column) are reused. */
+static void newton(ws_t *w, double eta, double r3, double tk)
+{
+    const int m = w->m;
+    PSD_PTRS(qs, q);
+    PSD_PTRS(axs, ax);
+    PSD_PTRS(dXs, dX);
+    PSD_PTRS(dZs, dZ);
+    PSD_PTRS(dx1s, dx1);
+    PSD_PTRS(hcs, hc);
+    PSD_PTRS(r2s, r2);
+    PSD_PTRS(e1s, e1);
+    PSD_PTRS(e2s, e2);
+    /* rhs = -eta r1 - A H^-1 q */
+    Hinv(w, w->ql, w->qq, qs, w->axl, w->axq, axs);
+    A_mul(w, w->axl, w->axq, axs, w->rhs);
+    for (int i = 0; i < m; i++) w->dy[i] = -eta * w->r1[i] - w->rhs[i];
+    msolve(w, w->dy);
+    /* dx2 = H^-1 (A^T dy2 + q) */
+    AT_mul(w, w->dy, w->dxl, w->dxq, dXs);
+    for (int j = 0; j < w->nl; j++) w->dxl[j] += w->ql[j];
+    for (int j = 0; j < w->nqtot; j++) w->dxq[j] += w->qq[j];
+    for (int k = 0; k < w->np; k++)
+        for (size_t i = 0; i < (size_t)w->P[k].n * w->P[k].n; i++) w->P[k].dX[i] += w->P[k].q[i];
+    /* use dz as scratch for the product */
+    Hinv(w, w->dxl, w->dxq, dXs, w->dzl, w->dzq, dZs);
+    memcpy(w->dxl, w->dzl, sizeof(double) * (size_t)w->nl);
+    memcpy(w->dxq, w->dzq, sizeof(double) * (size_t)w->nqtot);
+    for (int k = 0; k < w->np; k++) memcpy(w->P[k].dX, w->P[k].dZ, sizeof(cplx) * (size_t)w->P[k].n * w->P[k].n);
+    /* dtau = [-eta r3 - (b^T dy2 - c^T dx2) + tk / tau] / [b^T dy1 - c^T dx1 + kappa / tau] */
+    double bdy2 = 0, bdy1 = 0;
+    for (int i = 0; i < m; i++) {
+        bdy2 += w->b[i] * w->dy[i];
+        bdy1 += w->b[i] * w->dy1[i];
+    }
+    /* c^T dx: the objective inner product */
+    double cdx2 = 0, cdx1 = 0;
+    for (int j = 0; j < w->nl; j++) {
+        cdx2 += w->cl[j] * w->dxl[j];
+        cdx1 += w->cl[j] * w->dx1l[j];
+    }
+    for (int j = 0; j < w->nqtot; j++) {
+        cdx2 += w->cq[j] * w->dxq[j];
+        cdx1 += w->cq[j] * w->dx1q[j];
+    }
+    for (int k = 0; k < w->np; k++) {
+        cdx2 += cdotr(w->P[k].n, w->P[k].C, w->P[k].dX);
+        cdx1 += cdotr(w->P[k].n, w->P[k].C, w->P[k].dx1);
+    }
+    double den = bdy1 - cdx1 + w->kappa / w->tau;
+    w->dtau = (-eta * r3 - (bdy2 - cdx2) + tk / w->tau) / den;
+    w->dkappa = (tk - w->kappa * w->dtau) / w->tau;
+    for (int i = 0; i < m; i++) w->dy[i] += w->dtau * w->dy1[i];
+    /* dx = H^-1 (A^T dy - c dtau + q), then refined on A dx - b dtau = -eta r1:
+     * the tau column is large near the solution (H^-1 c grows like 1/mu), so
+     * dx2 + dtau dx1 would carry its rounding into the primal residual. */
+    for (int pass = 0; pass < 3; pass++) {
+        if (pass == 0) {
+            AT_mul(w, w->dy, w->e1l, w->e1q, e1s);
+            for (int j = 0; j < w->nl; j++) w->e1l[j] += w->ql[j] - w->cl[j] * w->dtau;
+            for (int j = 0; j < w->nqtot; j++) w->e1q[j] += w->qq[j] - w->cq[j] * w->dtau;
+            for (int k = 0; k < w->np; k++)
+                for (size_t i = 0; i < (size_t)w->P[k].n * w->P[k].n; i++)
+                    w->P[k].e1[i] += w->P[k].q[i] - w->P[k].C[i] * w->dtau;
+            Hinv(w, w->e1l, w->e1q, e1s, w->dxl, w->dxq, dXs);
+        }
+        /* rho = -eta r1 + b dtau - A dx */
+        A_mul(w, w->dxl, w->dxq, dXs, w->w3);
+        double rn = 0, bn = 0;
+        for (int i = 0; i < m; i++) {
+            w->w3[i] = -eta * w->r1[i] + w->b[i] * w->dtau - w->w3[i];
+            rn = fmax(rn, fabs(w->w3[i]));
+            bn = fmax(bn, fabs(eta * w->r1[i]) + fabs(w->b[i] * w->dtau));
+        }
+        if (rn <= 1e-14 * bn) break;
+        msolve(w, w->w3);
+        for (int i = 0; i < m; i++) w->dy[i] += w->w3[i];
+        AT_mul(w, w->w3, w->e1l, w->e1q, e1s);
+        Hinv(w, w->e1l, w->e1q, e1s, w->e2l, w->e2q, e2s);
+        for (int j = 0; j < w->nl; j++) w->dxl[j] += w->e2l[j];
+        for (int j = 0; j < w->nqtot; j++) w->dxq[j] += w->e2q[j];
+        for (int k = 0; k < w->np; k++)
+            for (size_t i = 0; i < (size_t)w->P[k].n * w->P[k].n; i++) w->P[k].dX[i] += w->P[k].e2[i];
+    }
+    /* dz = -A^T dy + c dtau + eta r2 */
+    AT_mul(w, w->dy, w->dzl, w->dzq, dZs);
+    for (int j = 0; j < w->nl; j++) w->dzl[j] = -w->dzl[j] + w->cl[j] * w->dtau + eta * w->r2l[j];
+    for (int j = 0; j < w->nqtot; j++) w->dzq[j] = -w->dzq[j] + w->cq[j] * w->dtau + eta * w->r2q[j];
+    for (int k = 0; k < w->np; k++) {
+        psd_t *P = &w->P[k];
+        for (size_t i = 0; i < (size_t)P->n * P->n; i++) P->dZ[i] = -P->dZ[i] + P->C[i] * w->dtau + eta * P->r2[i];
+        herm_fix(P->n, P->real, P->dZ);
+        herm_fix(P->n, P->real, P->dX);
+    }
+    (void)hcs;
+    (void)dx1s;
+    (void)r2s;
+}
+
+/* The tau column: dy1 = M^-1 (b + A H^-1 c), dx1 = H^-1 (A^T dy1 - c). */
+static void tau_column(ws_t *w)
+{
+    const int m = w->m;
+    PSD_PTRS(Cs, C);
+    PSD_PTRS(hcs, hc);
+    PSD_PTRS(dx1s, dx1);
+    PSD_PTRS(axs, ax);
+    Hinv(w, w->cl, w->cq, Cs, w->hcl, w->hcq, hcs);
+    A_mul(w, w->hcl, w->hcq, hcs, w->dy1);
+    for (int i = 0; i < m; i++) w->dy1[i] += w->b[i];
+    msolve(w, w->dy1);
+    AT_mul(w, w->dy1, w->axl, w->axq, axs);
+    for (int j = 0; j < w->nl; j++) w->axl[j] -= w->cl[j];
+    for (int j = 0; j < w->nqtot; j++) w->axq[j] -= w->cq[j];
+    for (int k = 0; k < w->np; k++)
+        for (size_t i = 0; i < (size_t)w->P[k].n * w->P[k].n; i++) w->P[k].ax[i] -= w->P[k].C[i];
+    Hinv(w, w->axl, w->axq, axs, w->dx1l, w->dx1q, dx1s);
+}
+
+/* q = W^T ds - eta r2, ds = lambda \ (sigma mu e - lambda o lambda - corr),
+ * corr = (W dx_a) o (W^-T dz_a) when corrector (scaled directions in sx*, sz*, sX, sZ). */
+static void make_q(ws_t *w, double sigma_mu, int corrector, double eta, cplx *const *sX, cplx *const *sZ)
+{
+    for (int j = 0; j < w->nl; j++) {
+        const double lam = w->lam_l[j];
+        double v = sigma_mu - lam * lam - (corrector ? w->sxl[j] * w->szl[j] : 0.0);
+        double ds = v / lam;
+        w->ql[j] = sqrt(w->zl[j] / w->xl[j]) * ds - eta * w->r2l[j];
+    }
+    for (int k = 0; k < w->nsoc; k++) {
+        const soc_t *Q = &w->Q[k];
+        const int d = Q->d;
+        const double *lam = w->lamq + Q->off;
+        double *v = w->lamq2 + Q->off;
+        /* v = sigma mu e - lam o lam - sx o sz;  u o w = (u^T w, u0 w1 + w0 u1) */
+        double ll = 0;
+        for (int i = 0; i < d; i++) ll += lam[i] * lam[i];
+        v[0] = sigma_mu - ll;
+        for (int i = 1; i < d; i++) v[i] = -2.0 * lam[0] * lam[i];
+        if (corrector) {
+            const double *sx = w->sxq + Q->off, *sz = w->szq + Q->off;
+            double xz = 0;
+            for (int i = 0; i < d; i++) xz += sx[i] * sz[i];
+            v[0] -= xz;
+            for (int i = 1; i < d; i++) v[i] -= sx[0] * sz[i] + sz[0] * sx[i];
+        }
+        /* ds = lam \ v */
+        double det = jdot(d, lam, lam), l1v1 = 0;
+        for (int i = 1; i < d; i++) l1v1 += lam[i] * v[i];
+        double u0 = (lam[0] * v[0] - l1v1) / det;
+        double *ds = w->hcq + Q->off; /* scratch */
+        ds[0] = u0;
+        for (int i = 1; i < d; i++) ds[i] = (v[i] - u0 * lam[i]) / lam[0];
+        /* W^T ds = W ds = (1/omega)(2 Jv (v^T J ds) - J ds) */
+        double vJd = jdot(d, Q->v, ds);
+        double *qo = w->qq + Q->off;
+        for (int i = 0; i < d; i++) {
+            double Jv = i ? -Q->v[i] : Q->v[i], Jd = i ? -ds[i] : ds[i];
+            qo[i] = (2.0 * Jv * vJd - Jd) / Q->omega - eta * w->r2q[Q->off + i];
+        }
+    }
+    for (int k = 0; k < w->np; k++) {
+        psd_t *P = &w->P[k];
+        const int n = P->n;
+        cplx *V = P->T1;
+        if (corrector) { /* (sX sZ + sZ sX) / 2 */
+            const cplx one = 1, zero = 0, half = 0.5;
+            cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, &half, sX[k], n, sZ[k], n, &zero, V, n);
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i <= j; i++) {
+                    cplx a = V[i + (size_t)j * n] + conj(V[j + (size_t)i * n]);
+                    V[i + (size_t)j * n] = -a;
+                    V[j + (size_t)i * n] = -conj(a);
+                }
+            (void)one;
+        } else {
+            memset(V, 0, sizeof(cplx) * (size_t)n * n);
+        }
+        for (int i = 0; i < n; i++) V[i + (size_t)i * n] += sigma_mu - P->lam[i] * P->lam[i];
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++) V[i + (size_t)j * n] *= 2.0 / (P->lam[i] + P->lam[j]);
+        /* W^T ds = Ri^H ds Ri */
+        congr(P, P->Ri, 1, V, P->q);
+        for (size_t i = 0; i < (size_t)n * n; i++) P->q[i] -= eta * P->r2[i];
+        herm_fix(n, P->real, P->q);
+    }
+}
+
+/* ------------------------------------------------------------- the solve */
+
+static double nrm2(int n, const double *x)
+{
+    double s = 0;
+    for (int i = 0; i < n; i++) s += x[i] * x[i];
+    return sqrt(s);
+}
+
+static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_result *res)
+{
+    ws_t W;
+    ws_t *w = &W;
+    double t0 = nisac_wtime();
+    conic_count_call();
+    int rc = ws_setup(c, w);
+    if (rc == 1) { /* 0 = b != 0 */
+        ws_free(w);
+        res->status = NISAC_STATUS_INFEASIBLE;
+        return NISAC_OK;
+    }
+    if (rc) {
+        ws_free(w);
+        return rc;
+    }
+    const int m = w->m;
+    res->rows = m;
+    res->dim = w->nl + w->nqtot;
+    for (int k = 0; k < w->np; k++) res->dim += w->P[k].n * w->P[k].n;
+    PSD_PTRS(Xs, X);
+    PSD_PTRS(Zs, Z);
+    PSD_PTRS(Cs, C);
+    PSD_PTRS(r2s, r2);
+    PSD_PTRS(dXs, dX);
+    PSD_PTRS(dZs, dZ);
+    PSD_PTRS(axs, ax);
+    /* scaled directions of the predictor, per PSD block (n x n): reuse hc and dx1? no: own arrays */
+    cplx **sX = zalloc((size_t)(w->np ? w->np : 1), sizeof(cplx *)), **sZ = zalloc((size_t)(w->np ? w->np : 1), sizeof(cplx *));
+    int okalloc = sX && sZ;
+    for (int k = 0; okalloc && k < w->np; k++) {
+        sX[k] = zalloc((size_t)w->P[k].n * w->P[k].n, sizeof(cplx));
+        sZ[k] = zalloc((size_t)w->P[k].n * w->P[k].n, sizeof(cplx));
+        okalloc = sX[k] && sZ[k];
+    }
+    if (!okalloc) {
+        rc = OOM;
+        goto out;
+    }
+    /* start: x = z = e, y = 0, tau = kappa = 1 */
+    for (int j = 0; j < w->nl; j++) w->xl[j] = w->zl[j] = 1.0;
+    for (int k = 0; k < w->nsoc; k++) w->xq[w->Q[k].off] = w->zq[w->Q[k].off] = 1.0;
+    for (int k = 0; k < w->np; k++)
+        for (int i = 0; i < w->P[k].n; i++)
+            w->P[k].X[i + (size_t)i * w->P[k].n] = w->P[k].Z[i + (size_t)i * w->P[k].n] = 1.0;
+    w->tau = w->kappa = 1.0;
+
+    const double bn = fmax(1.0, nrm2(m, w->b));
+    double cn2 = 0;
+    for (int j = 0; j < w->nl; j++) cn2 += w->cl[j] * w->cl[j];
+    for (int j = 0; j < w->nqtot; j++) cn2 += w->cq[j] * w->cq[j];
+    for (int k = 0; k < w->np; k++) cn2 += cdotr(w->P[k].n, w->P[k].C, w->P[k].C);
+    const double cn = fmax(1.0, sqrt(cn2));
+    const double tol = o->tol, inftol = 1e-8;
+    nisac_solve_status status = NISAC_STATUS_ITERATION_LIMIT;
+    double pobj = NAN, dobj = NAN, pres = INFINITY, dres = INFINITY, gap = INFINITY;
+    int it;
+    double best_merit = INFINITY;
+    for (it = 0;; it++) {
+        /* residuals */
+        A_mul(w, w->xl, w->xq, Xs, w->r1);
+        for (int i = 0; i < m; i++) w->r1[i] -= w->b[i] * w->tau;
+        AT_mul(w, w->y, w->r2l, w->r2q, r2s);
+        for (int j = 0; j < w->nl; j++) w->r2l[j] = -w->r2l[j] + w->cl[j] * w->tau - w->zl[j];
+        for (int j = 0; j < w->nqtot; j++) w->r2q[j] = -w->r2q[j] + w->cq[j] * w->tau - w->zq[j];
+        for (int k = 0; k < w->np; k++) {
+            psd_t *P = &w->P[k];
+            for (size_t i = 0; i < (size_t)P->n * P->n; i++) P->r2[i] = -P->r2[i] + P->C[i] * w->tau - P->Z[i];
+        }
+        double cx = inner(w, w->cl, w->cq, Cs, w->xl, w->xq, Xs), by = 0;
+        for (int i = 0; i < m; i++) by += w->b[i] * w->y[i];
+        const double r3 = by - cx - w->kappa;
+        const double xz = inner(w, w->xl, w->xq, Xs, w->zl, w->zq, Zs);
+        const double mu = (xz + w->tau * w->kappa) / (w->nu + 1.0);
+        /* termination */
+        double r2n2 = 0;
+        for (int j = 0; j < w->nl; j++) r2n2 += w->r2l[j] * w->r2l[j];
+        for (int j = 0; j < w->nqtot; j++) r2n2 += w->r2q[j] * w->r2q[j];
+        for (int k = 0; k < w->np; k++) r2n2 += cdotr(w->P[k].n, w->P[k].r2, w->P[k].r2);
+        pres = nrm2(m, w->r1) / w->tau / bn;
+        dres = sqrt(r2n2) / w->tau / cn;
+        pobj = cx / w->tau;
+        dobj = by / w->tau;
+        gap = fabs(pobj - dobj) / (1.0 + fabs(pobj) + fabs(dobj));
+        if (pres < tol && dres < tol && gap < tol) {
+            status = NISAC_STATUS_OPTIMAL;
+            break;
+        }
+        /* infeasibility certificates */
+        if (by > 0 && w->tau < w->kappa) { /* ||A^T y + z|| / b^T y, A^T y + z = c tau - r2 */
+            double s = 0;
+            for (int j = 0; j < w->nl; j++) s += pow(w->r2l[j] - w->cl[j] * w->tau, 2);
+            for (int j = 0; j < w->nqtot; j++) s += pow(w->r2q[j] - w->cq[j] * w->tau, 2);
+            for (int k = 0; k < w->np; k++) {
+                psd_t *P = &w->P[k];
+                for (size_t i = 0; i < (size_t)P->n * P->n; i++) {
+                    cplx e = P->r2[i] - P->C[i] * w->tau;
+                    s += creal(e * conj(e));
+                }
+            }
+            if (sqrt(s) / by < inftol) {
+                status = NISAC_STATUS_INFEASIBLE;
+                break;
+            }
+        }
+        if (cx < 0 && w->tau < w->kappa) { /* ||A x|| / -c^T x */
+            double s = 0;
+            for (int i = 0; i < m; i++) s += pow(w->r1[i] + w->b[i] * w->tau, 2);
+            if (sqrt(s) / (-cx) < inftol) {
+                status = NISAC_STATUS_UNBOUNDED;
+                break;
+            }
+        }
+        if (it >= o->maxiter) {
+            status = NISAC_STATUS_ITERATION_LIMIT;
+            break;
+        }
+#ifdef NATIVE_DEBUG
+        fprintf(stderr, "it %2d pres %.2e dres %.2e gap %.2e pobj %.6e dobj %.6e tau %.2e kappa %.2e mu %.2e\n", it,
+                pres, dres, gap, pobj, dobj, w->tau, w->kappa, mu);
+#endif
+        double merit = fmax(fmax(pres, dres), gap);
+        best_merit = fmin(best_merit, merit);
+        /* scalings, Schur complement, the tau column */
+        if (scalings(w) != 0) {
+#ifdef NATIVE_DEBUG
+            fprintf(stderr, "scalings failed\n");
+#endif
+            status = NISAC_STATUS_NUMERICAL;
+            break;
+        }
+        schur(w);
+        if (factor(w) != 0) {
+            status = NISAC_STATUS_NUMERICAL;
+            break;
+        }
+        tau_column(w);
+        /* predictor */
+        make_q(w, 0.0, 0, 1.0, sX, sZ);
+        newton(w, 1.0, r3, -w->tau * w->kappa);
+        double aa = fmin(1.0, max_step(w, sX, sZ));
+        double sigma = pow(1.0 - aa, 3);
+        if (sigma > 1) sigma = 1;
+        /* corrector: the scaled predictor directions are in sx*, sz*, sX, sZ */
+        const double dtk = w->dtau * w->dkappa;
+        make_q(w, sigma * mu, 1, 1.0 - sigma, sX, sZ);
+        newton(w, 1.0 - sigma, r3, sigma * mu - w->tau * w->kappa - dtk);
+        double a = max_step(w, sX, sZ);
+        a = fmin(1.0, 0.99 * a);
+#ifdef NATIVE_DEBUG
+        fprintf(stderr, "   aff %.3e sigma %.3e step %.3e dtau %.2e\n", aa, sigma, a, w->dtau);
+#endif
+        if (!(a > 1e-10)) {
+            status = NISAC_STATUS_NUMERICAL;
+            break;
+        }
+        for (int j = 0; j < w->nl; j++) {
+            w->xl[j] += a * w->dxl[j];
+            w->zl[j] += a * w->dzl[j];
+        }
+        for (int j = 0; j < w->nqtot; j++) {
+            w->xq[j] += a * w->dxq[j];
+            w->zq[j] += a * w->dzq[j];
+        }
+        for (int k = 0; k < w->np; k++) {
+            psd_t *P = &w->P[k];
+            for (size_t i = 0; i < (size_t)P->n * P->n; i++) {
+                P->X[i] += a * P->dX[i];
+                P->Z[i] += a * P->dZ[i];
+            }
+        }
+        for (int i = 0; i < m; i++) w->y[i] += a * w->dy[i];
+        w->tau += a * w->dtau;
+        w->kappa += a * w->dkappa;
+        /* keep the homogeneous iterate bounded */
+        if (w->tau > 1e8 || w->tau < 1e-12) {
+            const double f = 1.0 / (w->tau + w->kappa);
+            for (int j = 0; j < w->nl; j++) w->xl[j] *= f, w->zl[j] *= f;
+            for (int j = 0; j < w->nqtot; j++) w->xq[j] *= f, w->zq[j] *= f;
+            for (int k = 0; k < w->np; k++)
+                for (size_t i = 0; i < (size_t)w->P[k].n * w->P[k].n; i++) w->P[k].X[i] *= f, w->P[k].Z[i] *= f;
+            for (int i = 0; i < m; i++) w->y[i] *= f;
+            w->tau *= f;
+            w->kappa *= f;
+        }
+    }
+    if (status == NISAC_STATUS_NUMERICAL || status == NISAC_STATUS_ITERATION_LIMIT) {
+        if (pres < 1e3 * tol && dres < 1e3 * tol && gap < 1e3 * tol) status = NISAC_STATUS_INACCURATE;
+    }
+    res->iterations = it;
+    (void)best_merit;
+    (void)dXs;
+    (void)dZs;
+    (void)axs;
+
+    /* the solution (or the certificate) in the caller's units */
+    if ((rc = conic_alloc_solution(c))) goto out;
+    {
+        const int cert = status == NISAC_STATUS_INFEASIBLE || status == NISAC_STATUS_UNBOUNDED;
+        const double f = cert ? 1.0 : 1.0 / w->tau;
+        double ycert = 1.0, xcert = 1.0;
+        if (status == NISAC_STATUS_INFEASIBLE) {
+            double by = 0;
+            for (int i = 0; i < m; i++) by += w->b[i] * w->y[i];
+            ycert = 1.0 / by; /* normalised: b^T y = 1 */
+        }
+        if (status == NISAC_STATUS_UNBOUNDED) {
+            xcert = -1.0 / inner(w, w->cl, w->cq, Cs, w->xl, w->xq, Xs); /* c^T x = -1 */
+        }
+        for (int j = 0; j < c->nscal; j++) {
+            double v = w->xl[w->lpos[j]];
+            if (w->lneg[j] >= 0) v -= w->xl[w->lneg[j]];
+            c->xscal[j] = v * f * xcert * w->s;
+        }
+        for (int k = 0; k < w->nsoc; k++) {
+            const soc_t *Q = &w->Q[k];
+            for (int i = 0; i < Q->d; i++) c->xh[Q->bi][i] = w->xq[Q->off + i] * f * xcert * w->s;
+        }
+        for (int k = 0; k < w->np; k++) {
+            const psd_t *P = &w->P[k];
+            for (size_t i = 0; i < (size_t)P->n * P->n; i++) c->xh[P->bi][i] = P->X[i] * (f * xcert * w->s);
+        }
+        for (int r = 0; r < c->nrow; r++)
+            c->ydual[r] = w->rmap[r] >= 0 ? w->y[w->rmap[r]] * f * ycert * (w->g / (w->s * w->rowd[r])) : 0.0;
+        c->solved = 1;
+        if (cert) {
+            res->pobj = res->dobj = NAN;
+            res->rel_gap = NAN;
+        } else {
+            res->pobj = pobj * w->g + c->obj_const;
+            res->dobj = dobj * w->g + c->obj_const;
+            res->rel_gap = fabs(res->pobj - res->dobj) / (1.0 + fabs(res->pobj) + fabs(res->dobj));
+        }
+        res->pinf = cert ? NAN : conic_pinf(c);
+    }
+    res->status = status;
+out:
+    for (int k = 0; k < w->np; k++) {
+        if (sX) free(sX[k]);
+        if (sZ) free(sZ[k]);
+    }
+    free(sX);
+    free(sZ);
+    ws_free(w);
+    res->wall = nisac_wtime() - t0;
+    return rc;
+}
+
+static int native_supports(const nisac_conic *c)
+{
+    (void)c;
+    return 1;
+}
+
+const conic_backend conic_backend_native = {"native", native_supports, native_solve};

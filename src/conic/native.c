@@ -62,6 +62,7 @@ typedef struct {
     double *lam, *ev;
     /* cone-shaped vectors of the method (n x n each) */
     cplx *r2, *q, *hc, *dx1, *ax, *e1, *e2;
+    cplx *Cm, *W1; /* (n + nq)^2 and n x (n + nq): A^T y as V Cm V^H, V = [I U] */
 } psd_t;
 
 /* One second-order cone of dimension d (components x_0..x_{d-1}). */
@@ -143,7 +144,7 @@ static void ws_free(ws_t *w)
         free(P->rows);
         free(P->C);
         cplx *arr[] = {P->X, P->Z, P->dX, P->dZ, P->R, P->Ri, P->Nm, P->T1, P->T2, P->L1, P->L2,
-                       P->NU, P->G, P->r2, P->q, P->hc, P->dx1, P->ax, P->e1, P->e2};
+                       P->NU, P->G, P->r2, P->q, P->hc, P->dx1, P->ax, P->e1, P->e2, P->Cm, P->W1};
         for (size_t i = 0; i < sizeof arr / sizeof arr[0]; i++) free(arr[i]);
         free(P->lam);
         free(P->ev);
@@ -328,6 +329,9 @@ static int ws_setup(const nisac_conic *c, ws_t *w)
         P->U = zalloc((size_t)P->n * P->nq, sizeof(cplx));
         P->NU = zalloc((size_t)P->n * P->nq, sizeof(cplx));
         P->G = zalloc((size_t)P->nq * P->nq, sizeof(cplx));
+        P->Cm = zalloc((size_t)(P->n + P->nq) * (P->n + P->nq), sizeof(cplx));
+        P->W1 = zalloc((size_t)P->n * (P->n + P->nq), sizeof(cplx));
+        if (!P->Cm || !P->W1) rc = OOM;
         P->rows = zalloc((size_t)m, sizeof(int));
         P->lam = zalloc((size_t)P->n, sizeof(double));
         P->ev = zalloc((size_t)P->n, sizeof(double));
@@ -537,34 +541,30 @@ static void AT_mul(ws_t *w, const double *y, double *ol, double *oq, cplx *const
     }
     for (int k = 0; k < w->np; k++) {
         psd_t *P = &w->P[k];
-        const int n = P->n;
-        cplx *O = Os[k];
-        memset(O, 0, sizeof(cplx) * (size_t)n * n);
+        const int n = P->n, nq = P->nq, nv = n + nq;
+        cplx *O = Os[k], *Cm = P->Cm;
+        /* Cm[u][v] += y c / 2, Cm[v][u] += conj(y c / 2): sum_t y c/2 u v^H + conj(.) v u^H = V Cm V^H */
+        memset(Cm, 0, sizeof(cplx) * (size_t)nv * nv);
         for (int ri = 0; ri < P->nrows; ri++) {
             const int r = P->rows[ri];
             if (y[r] == 0) continue;
             for (int t = P->rp[r]; t < P->rp[r + 1]; t++) {
-                /* y c/2 u v^H + y conj(c)/2 v u^H */
                 const cplx a = 0.5 * y[r] * P->tc[t];
-                const int u = P->tu[t], v = P->tv[t];
-                if (u < n && v < n) {
-                    O[u + (size_t)v * n] += a;
-                    O[v + (size_t)u * n] += conj(a);
-                } else {
-                    const cplx *uu = u >= n ? P->U + (size_t)(u - n) * n : NULL;
-                    const cplx *vv = v >= n ? P->U + (size_t)(v - n) * n : NULL;
-                    for (int j = 0; j < n; j++) {
-                        const cplx vj = vv ? conj(vv[j]) : (j == v);
-                        const cplx uj = uu ? conj(uu[j]) : (j == u);
-                        if (vj == 0 && uj == 0) continue;
-                        for (int i = 0; i < n; i++) {
-                            const cplx ui = uu ? uu[i] : (i == u), vi = vv ? vv[i] : (i == v);
-                            O[i + (size_t)j * n] += a * ui * vj + conj(a) * vi * uj;
-                        }
-                    }
-                }
+                Cm[P->tu[t] + (size_t)P->tv[t] * nv] += a;
+                Cm[P->tv[t] + (size_t)P->tu[t] * nv] += conj(a);
             }
         }
+        if (nq == 0) {
+            for (int j = 0; j < n; j++) memcpy(O + (size_t)j * n, Cm + (size_t)j * nv, sizeof(cplx) * (size_t)n);
+            continue;
+        }
+        /* W1 = V Cm = Cm[0:n, :] + U Cm[n:, :];  O = W1 V^H = W1[:, 0:n] + W1[:, n:] U^H */
+        for (int j = 0; j < nv; j++) memcpy(P->W1 + (size_t)j * n, Cm + (size_t)j * nv, sizeof(cplx) * (size_t)n);
+        const cplx one = 1;
+        cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, nv, nq, &one, P->U, n, Cm + n, nv, &one, P->W1, n);
+        memcpy(O, P->W1, sizeof(cplx) * (size_t)n * n);
+        cblas_zgemm(CblasColMajor, CblasNoTrans, CblasConjTrans, n, n, nq, &one, P->W1 + (size_t)n * n, n, P->U, n, &one,
+                    O, n);
     }
 }
 
@@ -787,39 +787,18 @@ static void Hinv(ws_t *w, const double *il, const double *iq, cplx *const *Is, d
 static void A_mul(ws_t *w, const double *xl, const double *xq, cplx *const *Xs, double *out);
 static void AT_mul(ws_t *w, const double *y, double *ol, double *oq, cplx *const *Os);
 
-/* x = M^-1 b, refined against the operator A H^-1 A^T itself (not the
- * assembled M), so that the step meets A dx = r to working precision. */
+/* x = M^-1 b with one step of refinement against M; the Newton step is
+ * refined against the operators themselves (newton). */
 static void msolve(ws_t *w, double *x)
 {
     const int m = w->m;
     double *b = w->w1, *r = w->w2;
-    cplx *e1[w->np > 0 ? w->np : 1], *e2[w->np > 0 ? w->np : 1];
-    for (int k = 0; k < w->np; k++) {
-        e1[k] = w->P[k].e1;
-        e2[k] = w->P[k].e2;
-    }
     memcpy(b, x, sizeof(double) * (size_t)m);
     LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'U', m, 1, w->Mf, m, x, m);
-    double bn = 0;
-    for (int i = 0; i < m; i++) bn = fmax(bn, fabs(b[i]));
-    double prev = INFINITY;
-    for (int it = 0; it < 3; it++) {
-        AT_mul(w, x, w->e1l, w->e1q, e1);
-        Hinv(w, w->e1l, w->e1q, e1, w->e2l, w->e2q, e2);
-        A_mul(w, w->e2l, w->e2q, e2, r);
-        double rn = 0;
-        for (int i = 0; i < m; i++) {
-            r[i] = b[i] - r[i];
-            rn = fmax(rn, fabs(r[i]));
-        }
-#ifdef NATIVE_DEBUG
-        fprintf(stderr, "      refine %d: %.2e of %.2e\n", it, rn, bn);
-#endif
-        if (rn <= 1e-15 * bn || rn >= 0.5 * prev) break;
-        prev = rn;
-        LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'U', m, 1, w->Mf, m, r, m);
-        for (int i = 0; i < m; i++) x[i] += r[i];
-    }
+    memcpy(r, b, sizeof(double) * (size_t)m);
+    cblas_dsymv(CblasColMajor, CblasUpper, m, -1.0, w->M, m, x, 1, 1.0, r, 1);
+    LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'U', m, 1, w->Mf, m, r, m);
+    for (int i = 0; i < m; i++) x[i] += r[i];
 }
 
 /* cone-shaped pointer arrays for the PSD parts */
@@ -1167,13 +1146,55 @@ static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_r
         rc = OOM;
         goto out;
     }
-    /* start: x = z = e, y = 0, tau = kappa = 1 */
-    for (int j = 0; j < w->nl; j++) w->xl[j] = w->zl[j] = 1.0;
-    for (int k = 0; k < w->nsoc; k++) w->xq[w->Q[k].off] = w->zq[w->Q[k].off] = 1.0;
+    /* start: x = alpha e, z = beta e, y = 0, tau = 1, kappa = alpha beta (on the
+     * central path); alpha, beta from the data as in CSDP's initial point:
+     * alpha = nu max_i (1 + |b_i|) / (1 + ||a_i||), beta = (1 + max(max_i ||a_i||, ||c||)) / sqrt(nu) */
+    double alpha = 1.0, beta = 1.0;
+    {
+        double *an = w->w1;
+        memset(an, 0, sizeof(double) * (size_t)m);
+        for (int j = 0; j < w->nl; j++)
+            for (int p = w->lcp[j]; p < w->lcp[j + 1]; p++) an[w->lcr[p]] += w->lcv[p] * w->lcv[p];
+        for (int k = 0; k < w->nsoc; k++)
+            for (int p = 0; p < w->Q[k].cp[w->Q[k].d]; p++) an[w->Q[k].cr[p]] += w->Q[k].cv[p] * w->Q[k].cv[p];
+        for (int k = 0; k < w->np; k++) { /* ||a_i|| over a block: |c| |u| |v| per term (a bound) */
+            const psd_t *P = &w->P[k];
+            for (int ri = 0; ri < P->nrows; ri++)
+                for (int t = P->rp[P->rows[ri]]; t < P->rp[P->rows[ri] + 1]; t++) {
+                    double nu_ = P->tu[t] < P->n ? 1.0 : sqrt(creal(cblas_dznrm2(P->n, P->U + (size_t)(P->tu[t] - P->n) * P->n, 1) * cblas_dznrm2(P->n, P->U + (size_t)(P->tu[t] - P->n) * P->n, 1)));
+                    double nv_ = P->tv[t] < P->n ? 1.0 : cblas_dznrm2(P->n, P->U + (size_t)(P->tv[t] - P->n) * P->n, 1);
+                    double a = cabs(P->tc[t]) * nu_ * nv_;
+                    an[P->rows[ri]] += a * a;
+                }
+        }
+        double amax = 0, ratio = 0;
+        for (int i = 0; i < m; i++) {
+            an[i] = sqrt(an[i]);
+            amax = fmax(amax, an[i]);
+            ratio = fmax(ratio, (1.0 + fabs(w->b[i])) / (1.0 + an[i]));
+        }
+        double cn0 = 0;
+        for (int j = 0; j < w->nl; j++) cn0 += w->cl[j] * w->cl[j];
+        for (int j = 0; j < w->nqtot; j++) cn0 += w->cq[j] * w->cq[j];
+        for (int k = 0; k < w->np; k++) cn0 += cdotr(w->P[k].n, w->P[k].C, w->P[k].C);
+        alpha = w->nu * ratio;
+        beta = (1.0 + fmax(amax, sqrt(cn0))) / sqrt(w->nu);
+    }
+    for (int j = 0; j < w->nl; j++) {
+        w->xl[j] = alpha;
+        w->zl[j] = beta;
+    }
+    for (int k = 0; k < w->nsoc; k++) {
+        w->xq[w->Q[k].off] = alpha;
+        w->zq[w->Q[k].off] = beta;
+    }
     for (int k = 0; k < w->np; k++)
-        for (int i = 0; i < w->P[k].n; i++)
-            w->P[k].X[i + (size_t)i * w->P[k].n] = w->P[k].Z[i + (size_t)i * w->P[k].n] = 1.0;
-    w->tau = w->kappa = 1.0;
+        for (int i = 0; i < w->P[k].n; i++) {
+            w->P[k].X[i + (size_t)i * w->P[k].n] = alpha;
+            w->P[k].Z[i + (size_t)i * w->P[k].n] = beta;
+        }
+    w->tau = 1.0;
+    w->kappa = alpha * beta;
 
     const double bn = fmax(1.0, nrm2(m, w->b));
     double cn2 = 0;
@@ -1185,7 +1206,28 @@ static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_r
     nisac_solve_status status = NISAC_STATUS_ITERATION_LIMIT;
     double pobj = NAN, dobj = NAN, pres = INFINITY, dres = INFINITY, gap = INFINITY;
     int it;
-    double best_merit = INFINITY;
+    double best_merit = INFINITY, snap_merit = INFINITY, prev_merit = INFINITY;
+    int conv_it = -1;
+    int best_it = 0;
+    /* the iterate with the smallest max(pres, dres, gap), reported when the
+     * method ends without meeting the tolerance */
+    struct {
+        double *xl, *zl, *xq, *zq, *y, tau, kappa, pres, dres, gap, pobj, dobj;
+        cplx **X, **Z;
+    } snap = {0};
+    {
+        int ok = (snap.xl = zalloc((size_t)w->nl, sizeof(double))) && (snap.zl = zalloc((size_t)w->nl, sizeof(double))) &&
+                 (snap.xq = zalloc((size_t)w->nqtot, sizeof(double))) &&
+                 (snap.zq = zalloc((size_t)w->nqtot, sizeof(double))) && (snap.y = zalloc((size_t)m, sizeof(double))) &&
+                 (snap.X = zalloc((size_t)w->np, sizeof(cplx *))) && (snap.Z = zalloc((size_t)w->np, sizeof(cplx *)));
+        for (int k = 0; ok && k < w->np; k++)
+            ok = (snap.X[k] = zalloc((size_t)w->P[k].n * w->P[k].n, sizeof(cplx))) &&
+                 (snap.Z[k] = zalloc((size_t)w->P[k].n * w->P[k].n, sizeof(cplx)));
+        if (!ok) {
+            rc = OOM;
+            goto snapfree;
+        }
+    }
     for (it = 0;; it++) {
         /* residuals */
         A_mul(w, w->xl, w->xq, Xs, w->r1);
@@ -1207,14 +1249,32 @@ static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_r
         for (int j = 0; j < w->nl; j++) r2n2 += w->r2l[j] * w->r2l[j];
         for (int j = 0; j < w->nqtot; j++) r2n2 += w->r2q[j] * w->r2q[j];
         for (int k = 0; k < w->np; k++) r2n2 += cdotr(w->P[k].n, w->P[k].r2, w->P[k].r2);
+        /* relative to the data and to the point itself: ||A x - b tau|| / (tau max(1, ||b||, ||x / tau||)) */
+        const double xn = sqrt(fmax(inner(w, w->xl, w->xq, Xs, w->xl, w->xq, Xs), 0.0)) / w->tau;
+        const double zn = sqrt(fmax(inner(w, w->zl, w->zq, Zs, w->zl, w->zq, Zs), 0.0)) / w->tau;
         pres = nrm2(m, w->r1) / w->tau / bn;
         dres = sqrt(r2n2) / w->tau / cn;
+        (void)xn;
+        (void)zn;
         pobj = cx / w->tau;
         dobj = by / w->tau;
         gap = fabs(pobj - dobj) / (1.0 + fabs(pobj) + fabs(dobj));
-        if (pres < tol && dres < tol && gap < tol) {
-            status = NISAC_STATUS_OPTIMAL;
-            break;
+        /* Met the tolerance: up to two more iterations while they still halve
+         * max(pres, dres, gap) (the objective's accuracy follows the residuals
+         * times the size of the duals); the best point is reported. */
+        {
+            const double mer = fmax(fmax(pres, dres), gap);
+            /* the objectives' error from the residuals: |y^T r1| + |<x, r2>| (over tau^2) */
+            double yr = 0;
+            for (int i = 0; i < m; i++) yr += w->y[i] * w->r1[i];
+            const double oerr = (fabs(yr) + fabs(inner(w, w->xl, w->xq, Xs, w->r2l, w->r2q, r2s))) /
+                                (w->tau * w->tau) / (1.0 + fabs(pobj) + fabs(dobj));
+            if (conv_it < 0 && pres < tol && dres < tol && gap < tol && oerr < tol) conv_it = it;
+            if (conv_it >= 0 && (it - conv_it >= 2 || (it > conv_it && mer > 0.5 * prev_merit))) {
+                status = NISAC_STATUS_OPTIMAL;
+                break;
+            }
+            prev_merit = mer;
         }
         /* infeasibility certificates */
         if (by > 0 && w->tau < w->kappa) { /* ||A^T y + z|| / b^T y, A^T y + z = c tau - r2 */
@@ -1249,8 +1309,35 @@ static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_r
         fprintf(stderr, "it %2d pres %.2e dres %.2e gap %.2e pobj %.6e dobj %.6e tau %.2e kappa %.2e mu %.2e\n", it,
                 pres, dres, gap, pobj, dobj, w->tau, w->kappa, mu);
 #endif
-        double merit = fmax(fmax(pres, dres), gap);
-        best_merit = fmin(best_merit, merit);
+        /* stalled: no progress by a tenth in 8 iterations (ill-posed problems
+         * whose residuals stop falling while mu does) */
+        const double merit = fmax(fmax(pres, dres), gap);
+        if (merit < snap_merit) {
+            snap_merit = merit;
+            memcpy(snap.xl, w->xl, sizeof(double) * (size_t)w->nl);
+            memcpy(snap.zl, w->zl, sizeof(double) * (size_t)w->nl);
+            memcpy(snap.xq, w->xq, sizeof(double) * (size_t)w->nqtot);
+            memcpy(snap.zq, w->zq, sizeof(double) * (size_t)w->nqtot);
+            memcpy(snap.y, w->y, sizeof(double) * (size_t)m);
+            for (int k = 0; k < w->np; k++) {
+                memcpy(snap.X[k], w->P[k].X, sizeof(cplx) * (size_t)w->P[k].n * w->P[k].n);
+                memcpy(snap.Z[k], w->P[k].Z, sizeof(cplx) * (size_t)w->P[k].n * w->P[k].n);
+            }
+            snap.tau = w->tau;
+            snap.kappa = w->kappa;
+            snap.pres = pres;
+            snap.dres = dres;
+            snap.gap = gap;
+            snap.pobj = pobj;
+            snap.dobj = dobj;
+        }
+        if (merit < 0.9 * best_merit) {
+            best_merit = merit;
+            best_it = it;
+        } else if (it - best_it >= 8 && w->kappa < w->tau) {
+            status = NISAC_STATUS_NUMERICAL;
+            break;
+        }
         /* scalings, Schur complement, the tau column */
         if (scalings(w) != 0) {
 #ifdef NATIVE_DEBUG
@@ -1314,8 +1401,29 @@ static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_r
             w->kappa *= f;
         }
     }
+    if (conv_it >= 0 && status != NISAC_STATUS_OPTIMAL) status = NISAC_STATUS_OPTIMAL; /* failed while polishing */
+    if ((status == NISAC_STATUS_NUMERICAL || status == NISAC_STATUS_ITERATION_LIMIT || status == NISAC_STATUS_OPTIMAL) &&
+        snap_merit < fmax(fmax(pres, dres), gap)) {
+        memcpy(w->xl, snap.xl, sizeof(double) * (size_t)w->nl);
+        memcpy(w->zl, snap.zl, sizeof(double) * (size_t)w->nl);
+        memcpy(w->xq, snap.xq, sizeof(double) * (size_t)w->nqtot);
+        memcpy(w->zq, snap.zq, sizeof(double) * (size_t)w->nqtot);
+        memcpy(w->y, snap.y, sizeof(double) * (size_t)m);
+        for (int k = 0; k < w->np; k++) {
+            memcpy(w->P[k].X, snap.X[k], sizeof(cplx) * (size_t)w->P[k].n * w->P[k].n);
+            memcpy(w->P[k].Z, snap.Z[k], sizeof(cplx) * (size_t)w->P[k].n * w->P[k].n);
+        }
+        w->tau = snap.tau;
+        w->kappa = snap.kappa;
+        pres = snap.pres;
+        dres = snap.dres;
+        gap = snap.gap;
+        pobj = snap.pobj;
+        dobj = snap.dobj;
+    }
     if (status == NISAC_STATUS_NUMERICAL || status == NISAC_STATUS_ITERATION_LIMIT) {
-        if (pres < 1e3 * tol && dres < 1e3 * tol && gap < 1e3 * tol) status = NISAC_STATUS_INACCURATE;
+        const double loose = fmax(1e3 * tol, 1e-4);
+        if (pres < loose && dres < loose && gap < loose) status = NISAC_STATUS_INACCURATE;
     }
     res->iterations = it;
     (void)best_merit;
@@ -1364,6 +1472,18 @@ static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_r
         res->pinf = cert ? NAN : conic_pinf(c);
     }
     res->status = status;
+snapfree:
+    free(snap.xl);
+    free(snap.zl);
+    free(snap.xq);
+    free(snap.zq);
+    free(snap.y);
+    for (int k = 0; k < w->np; k++) {
+        if (snap.X) free(snap.X[k]);
+        if (snap.Z) free(snap.Z[k]);
+    }
+    free(snap.X);
+    free(snap.Z);
 out:
     for (int k = 0; k < w->np; k++) {
         if (sX) free(sX[k]);

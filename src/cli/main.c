@@ -438,8 +438,15 @@ static int dispatch(int argc, char **argv);
 
 /* Runs the command, then makes sure its output reached stdout: a full
  * disk or a closed pipe is a failure (exit 1), not a silent success. */
+/* OpenBLAS's own threads only slow the small dense products of a conic
+ * solve (they spin in sched_yield: a max-min design took 10 s instead of
+ * 0.07 s beside a busy core); nisac runs its parallel work in its own
+ * workers. */
+extern void openblas_set_num_threads(int) __attribute__((weak));
+
 int main(int argc, char **argv)
 {
+    if (openblas_set_num_threads) openblas_set_num_threads(1);
     int rc = dispatch(argc, argv);
     if (fflush(stdout) || ferror(stdout)) {
         fprintf(stderr, "%s: cannot write the output: %s\n", prog, strerror(errno ? errno : EIO));

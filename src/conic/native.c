@@ -63,6 +63,7 @@ typedef struct {
     /* cone-shaped vectors of the method (n x n each) */
     cplx *r2, *q, *hc, *dx1, *ax, *e1, *e2;
     cplx *Cm, *W1; /* (n + nq)^2 and n x (n + nq): A^T y as V Cm V^H, V = [I U] */
+    int useB;      /* Schur part by B_j = N A_j N (schur_block_B) instead of term pairs */
 } psd_t;
 
 /* One second-order cone of dimension d (components x_0..x_{d-1}). */
@@ -345,6 +346,12 @@ static int ws_setup(const nisac_conic *c, ws_t *w)
             rc = OOM;
         for (int r = 0; r < m; r++)
             if (P->rp[r + 1] > P->rp[r]) P->rows[P->nrows++] = r;
+        {   /* operation counts of the two ways to its part of M */
+            const double T = nt, nn2 = (double)P->n * P->n;
+            const double costG = 0.5 * T * T * 6.0;
+            const double costB = T * nn2 * 2.0 + 0.5 * P->nrows * T + (P->nq ? P->nrows * nn2 * P->nq : 0.0);
+            P->useB = costB < costG;
+        }
     }
     if (!rc) {
         /* vectors */
@@ -698,6 +705,58 @@ static void Hinv(ws_t *w, const double *il, const double *iq, cplx *const *Is, d
     }
 }
 
+/* Column of N for local vector a (unit vectors: N's columns; problem
+ * vectors: N U). */
+static inline const cplx *ncol(const psd_t *P, int a)
+{
+    return a < P->n ? P->Nm + (size_t)a * P->n : P->NU + (size_t)(a - P->n) * P->n;
+}
+
+/* One block's part of M by B_j = N A_j N (rank-one updates from N's
+ * columns), then M_ij = <A_i, B_j> read off the terms of row i: cheaper
+ * than the pairwise form when rows carry many terms (LMI slack rows). */
+static void schur_block_B(ws_t *w, psd_t *P)
+{
+    const int m = w->m, n = P->n, nq = P->nq;
+    double *M = w->M;
+    cplx *B = P->T1, *BU = P->W1; /* n x n, n x nq */
+    const cplx one = 1, zero = 0;
+    for (int jb = 0; jb < P->nrows; jb++) {
+        const int j = P->rows[jb];
+        memset(B, 0, sizeof(cplx) * (size_t)n * n);
+        for (int t = P->rp[j]; t < P->rp[j + 1]; t++) {
+            /* herm(d (N p)(N q)^H): B += d/2 a b^H + conj(d)/2 b a^H */
+            const cplx h = 0.5 * P->tc[t];
+            const cplx *a = ncol(P, P->tu[t]), *b = ncol(P, P->tv[t]);
+            for (int c = 0; c < n; c++) {
+                const cplx bc = h * conj(b[c]), ac = conj(h) * conj(a[c]);
+                cplx *Bc = B + (size_t)c * n;
+                for (int r = 0; r < n; r++) Bc[r] += a[r] * bc + b[r] * ac;
+            }
+        }
+        if (nq) cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, nq, n, &one, B, n, P->U, n, &zero, BU, n);
+        for (int ia = 0; ia <= jb; ia++) {
+            const int i = P->rows[ia];
+            double acc = 0;
+            for (int s = P->rp[i]; s < P->rp[i + 1]; s++) {
+                const int u = P->tu[s], v = P->tv[s];
+                cplx val; /* v^H B u */
+                if (u < n && v < n) val = B[v + (size_t)u * n];
+                else if (v < n) val = BU[v + (size_t)(u - n) * n];
+                else if (u < n) val = conj(BU[u + (size_t)(v - n) * n]);
+                else {
+                    const cplx *yv = P->U + (size_t)(v - n) * n, *bu = BU + (size_t)(u - n) * n;
+                    val = 0;
+                    for (int r = 0; r < n; r++) val += conj(yv[r]) * bu[r];
+                }
+                acc += creal(P->tc[s] * val);
+            }
+            M[i + (size_t)j * m] += acc;
+            if (i != j) M[j + (size_t)i * m] += acc;
+        }
+    }
+}
+
 /* Schur complement M = A H^-1 A^T (upper triangle and mirrored). */
 static void schur(ws_t *w)
 {
@@ -744,6 +803,10 @@ static void schur(ws_t *w)
         if (nq) {
             cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, nq, n, &one, P->Nm, n, P->U, n, &zero, P->NU, n);
             cblas_zgemm(CblasColMajor, CblasConjTrans, CblasNoTrans, nq, nq, n, &one, P->U, n, P->NU, n, &zero, P->G, nq);
+        }
+        if (P->useB) {
+            schur_block_B(w, P);
+            continue;
         }
         for (int ia = 0; ia < P->nrows; ia++) {
             const int i = P->rows[ia];

@@ -134,6 +134,12 @@ double nisac_conic_soc_value(const nisac_conic *c, int b, int i);
  * and a <= row y_r <= 0; d(optimum)/d(rhs_r) = y_r. */
 double nisac_conic_row_dual(const nisac_conic *c, int row);
 
+/* Writes the problem in SDPA sparse format, as CSDP sees it (Hermitian
+ * blocks as real embeddings, cones as arrow LMIs, slacks and free scalars
+ * in the diagonal block): max tr(C X) s.t. tr(A_i X) = a_i with C the
+ * negated objective.  For cross-checks with other SDP solvers. */
+int nisac_conic_write_sdpa(const nisac_conic *c, const char *path);
+
 /* Number of backend solves this process has made (for solve counts). */
 long nisac_conic_calls(void);
 

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -576,3 +577,49 @@ static int csdp_supports(const nisac_conic *c)
 }
 
 const conic_backend conic_backend_csdp = {"csdp", csdp_supports, csdp_solve};
+
+int nisac_conic_write_sdpa(const nisac_conic *c, const char *path)
+{
+    if (!c || !path) return NISAC_FAIL(NISAC_EINVAL, "conic: NULL problem or path");
+    cprob P;
+    int rc = cprob_build(c, &P);
+    if (rc) {
+        cprob_free(&P);
+        return rc;
+    }
+    for (int r = 0; r < P.nrow; r++) merge_terms(&P.row[r].terms);
+    merge_terms(&P.obj);
+    int m = 0;
+    for (int r = 0; r < P.nrow; r++) m += P.row[r].terms.n > 0;
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        cprob_free(&P);
+        return NISAC_FAIL(NISAC_EIO, "%s: cannot write", path);
+    }
+    const int nb = P.nblk + (P.ndiag > 0);
+    fprintf(f, "\"nisac conic problem: max tr(C X) s.t. tr(A_i X) = a_i, X >= 0; C = -objective (constant %.17g)\n",
+            c->obj_const);
+    fprintf(f, "%d\n%d\n", m, nb);
+    for (int b = 0; b < P.nblk; b++) fprintf(f, "%d ", P.rsize[b]);
+    if (P.ndiag) fprintf(f, "%d", -P.ndiag);
+    fprintf(f, "\n");
+    for (int r = 0; r < P.nrow; r++)
+        if (P.row[r].terms.n) fprintf(f, "%.17g ", P.row[r].rhs);
+    fprintf(f, "\n");
+    /* entries: matrix 0 is C (max form), i >= 1 the rows; symmetric entries, upper triangle */
+    for (int pass = 0, k = 0; pass <= P.nrow; pass++) {
+        const cterms_t *t = pass == 0 ? &P.obj : &P.row[pass - 1].terms;
+        if (pass > 0 && !t->n) continue;
+        const int mat = pass == 0 ? 0 : ++k;
+        const double sgn = pass == 0 ? -1.0 : 1.0;
+        for (int e = 0; e < t->n; e++) {
+            const cterm_t *x = &t->t[e];
+            const double v = (x->p == x->q ? x->v : 0.5 * x->v) * sgn;
+            fprintf(f, "%d %d %d %d %.17g\n", mat, x->blk < 0 ? nb : x->blk + 1, x->p + 1, x->q + 1, v);
+        }
+    }
+    int bad = ferror(f);
+    bad |= fclose(f) != 0;
+    cprob_free(&P);
+    return bad ? NISAC_FAIL(NISAC_EIO, "%s: write failed", path) : NISAC_OK;
+}

@@ -96,6 +96,7 @@ typedef struct {
     /* cone-shaped vectors for LP and SOC parts */
     double *r2l, *r2q, *ql, *qq, *hcl, *hcq, *dx1l, *dx1q, *axl, *axq, *e1l, *e1q, *e2l, *e2q, *w3;
     double *lamq, *lamq2; /* SOC lambda, scratch */
+    int fixtau; /* tau held: the end game of a feasible problem (see native_solve) */
     double *lam_l;
     /* scaled directions for the corrector */
     double *sxl, *szl, *sxq, *szq;
@@ -1023,9 +1024,11 @@ static void newton(ws_t *w, double eta, double r3, double tk)
         cdx1 += cdotr(w->P[k].n, w->P[k].C, w->P[k].dx1);
     }
     double den = bdy1 - cdx1 + w->kappa / w->tau;
-    w->dtau = (-eta * r3 - (bdy2 - cdx2) + tk / w->tau) / den;
+    if (w->fixtau) den = INFINITY; /* dtau = 0 */
+    w->dtau = w->fixtau ? 0.0 : (-eta * r3 - (bdy2 - cdx2) + tk / w->tau) / den;
     w->dkappa = (tk - w->kappa * w->dtau) / w->tau;
-    for (int i = 0; i < m; i++) w->dy[i] += w->dtau * w->dy1[i];
+    if (!w->fixtau)
+        for (int i = 0; i < m; i++) w->dy[i] += w->dtau * w->dy1[i];
     /* dx = H^-1 (A^T dy - c dtau + q), then refined on A dx - b dtau = -eta r1:
      * the tau column is large near the solution (H^-1 c grows like 1/mu), so
      * dx2 + dtau dx1 would carry its rounding into the primal residual. */
@@ -1414,7 +1417,15 @@ static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_r
             status = NISAC_STATUS_NUMERICAL;
             break;
         }
-        tau_column(w);
+        /* End game of a feasible problem: with kappa << tau and small residuals
+         * the tau direction is the ratio of two quantities that grow like
+         * 1/mu and cancel; it swings tau by orders of magnitude and stalls
+         * the residuals.  From there on tau is held (dtau = 0): the steps
+         * are those of the infeasible primal-dual method on the problem
+         * scaled by tau, which converges where the embedding has done its
+         * work (deciding feasibility). */
+        if (!w->fixtau && w->kappa < 1e-3 * w->tau && pres < 1e-4 && dres < 1e-4) w->fixtau = 1;
+        if (!w->fixtau) tau_column(w);
         /* predictor */
         make_q(w, 0.0, 0, 1.0, sX, sZ);
         newton(w, 1.0, r3, -w->tau * w->kappa);

@@ -57,6 +57,8 @@ int nisac_conic_add_free(nisac_conic *c);          /* scalar s_j, free */
  * (0, i) (the arrow-matrix reading X[0][i] = x_i, X[0][0] = x_0). */
 int nisac_conic_add_soc(nisac_conic *c, int d);
 
+/* Rows added so far (the index the next row will get). */
+int nisac_conic_rows(const nisac_conic *c);
 /* Constraint rows: returns the row index >= 0, or a negative error code. */
 int nisac_conic_add_row(nisac_conic *c, nisac_row_sense sense, double rhs);
 

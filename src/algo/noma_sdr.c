@@ -238,6 +238,8 @@ int noma_build(noma_prob *P, const nisac_noma_instance *inst, const noma_spec *s
     }
     /* (12b): Tr(H_l W_k) - gamma_k sum_{i>k} Tr(H_l W_i) >= gamma_k sigma^2 */
     if (s->gamma) {
+        P->sinr_first = nisac_conic_rows(P->c);
+        P->sinr_only = s->only_user;
         for (int k = 0; k < K; k++) {
             if (P->var[k] < 0) continue;
             int lmax = p->decoders == NISAC_DECODERS_ALL ? K - 1 : k;
@@ -245,6 +247,7 @@ int noma_build(noma_prob *P, const nisac_noma_instance *inst, const noma_spec *s
             for (int l = k; l <= lmax; l++) {
                 int r;
                 TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_GE, s->gamma[k] * p->sigma2));
+                P->sinr_count++;
                 TRY(noma_term_quad(P, r, k, HCOL(l), HCOL(l), 1.0));
                 for (int i = k + 1; i < K; i++)
                     TRY(noma_term_quad(P, r, i, HCOL(l), HCOL(l), -s->gamma[k]));
@@ -438,6 +441,7 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_bui
     const int N = inst->p.N, K = inst->p.K;
     noma_prob P;
     nisac_conic_result res;
+    out->dPdt = NAN;
     int rc = build_solve(inst, o, build, ctx, only_user, NULL, 1, &P, &res);
     out->solves++;
     if (rc) {
@@ -473,6 +477,26 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_bui
     for (int k = 0; k < K; k++)
         if (P.var[k] >= 0 && (rc = nisac_conic_hvalue(P.c, P.var[k], Wfull + (size_t)k * N * N, N)))
             goto done;
+    /* The derivative of P* in a common target t (envelope theorem): row (k, l)
+     * reads S - t (I + sigma^2) >= 0, so dL/dt = sum_r y_r (I_r + sigma^2) */
+    out->dPdt = NAN;
+    if (P.sinr_count > 0 && !P.scalar_mode) {
+        double d = 0;
+        int r = P.sinr_first;
+        for (int k = 0; k < K; k++) {
+            if (P.var[k] < 0) continue;
+            int lmax = inst->p.decoders == NISAC_DECODERS_ALL ? K - 1 : k;
+            if (P.sinr_only >= 0) lmax = k;
+            for (int l = k; l <= lmax; l++, r++) {
+                const double complex *h = inst->H + (size_t)l * N;
+                double I_ = 0;
+                for (int i = k + 1; i < K; i++)
+                    if (P.var[i] >= 0) I_ += creal(nisac_cquad(N, h, Wfull + (size_t)i * N * N, N, h));
+                d += nisac_conic_row_dual(P.c, r) * (I_ + inst->p.sigma2);
+            }
+        }
+        out->dPdt = d;
+    }
     if ((rc = noma_rank_one(N, K, Wfull, out->W, out->rank_ratio))) goto done;
     out->max_rank_ratio = 0;
     for (int k = 0; k < K; k++) out->max_rank_ratio = fmax(out->max_rank_ratio, out->rank_ratio[k]);

@@ -26,7 +26,7 @@
 #define noma_memory_mb nisac__noma_memory_mb
 #define noma_robust_memory_mb nisac__noma_robust_memory_mb
 
-typedef enum { NISAC_MAXMIN_PRINTED = 0, NISAC_MAXMIN_FAST = 1 } nisac_maxmin_method;
+typedef enum { NISAC_MAXMIN_PRINTED = 0, NISAC_MAXMIN_FAST = 1, NISAC_MAXMIN_NEWTON = 2 } nisac_maxmin_method;
 typedef enum { NISAC_OMA_RATE = 0, NISAC_OMA_SINR = 1 } nisac_oma_basis;
 typedef enum { NISAC_PROBLEM_POWERMIN = 0, NISAC_PROBLEM_MAXMIN = 1 } nisac_problem;
 
@@ -86,6 +86,8 @@ typedef struct {
     int oma;              /* an OMA design */
     char note[160];       /* what went wrong, when something did */
     double bound;         /* the relaxation bound to report (NaN: none) */
+    double dPdt;          /* derivative of the relaxation optimum in a common SINR target t
+                             (envelope theorem: sum over the (12b) rows of y_r (I_r + sigma^2)); NaN: none */
     const char *objective_metric; /* the metric that measures the design's objective */
     double complex *W;    /* N x K */
 } noma_out;
@@ -119,6 +121,8 @@ typedef struct {
     int scalar_mode;
     const double complex *dir; /* scalar mode: N x K directions */
     int *var;                  /* K: block or scalar index of W_k (-1: not in this problem) */
+    int sinr_first, sinr_count; /* the (12b) rows, added in order k, l (noma_build) */
+    int sinr_only;             /* the only_user of those rows (-1: all users) */
 } noma_prob;
 
 /* What to put into the problem. */

@@ -15,6 +15,7 @@ typedef struct {
     int design_ok;       /* a design was recovered that meets (8b), (12b), (12e)-(12g) */
     double design_sinr;  /* its min SINR */
     nisac_solve_status status;
+    double dpdt;         /* derivative of the relaxation optimum in t (NaN: none) */
 } probe_t;
 
 /* Solves (13) at SINR target t with the (8b) sum as objective.  As in
@@ -38,6 +39,7 @@ static int probe(const nisac_noma_instance *inst, const noma_opts *o, double t,
     if (rc) return rc;
     pr->status = scratch->status;
     pr->pstar = scratch->sdp_obj;
+    pr->dpdt = scratch->dPdt;
     int relaxed = scratch->sdp_obj <= inst->p.P_total * (1.0 + o->feas_tol);
     pr->feasible = 0;
     pr->design_ok = 0;
@@ -120,6 +122,49 @@ static int maxmin_run(const nisac_noma_instance *inst, const noma_opts *o, const
             note_probe(out, sc, &pr, t, &have, &best);
             if (pr.feasible) lo = t;
             else hi = t;
+        }
+    } else if (o->method == NISAC_MAXMIN_NEWTON) {
+        /* Newton's method on G(u) = ln(P*(t) / P_total), u = ln t, with the
+         * slope every probe already gives: by the envelope theorem the derivative of P* is
+         * the sum over the (12b) rows of y_r (I_r + sigma^2) (noma_sdr_solve),
+         * so G'(u) = t P*'(t) / P*(t).  Safeguards: the bracket [lo, hi] of
+         * the relaxation's feasibility threshold; a step outside it, or one
+         * without a slope, is a bisection (geometric once lo > 0).  When the
+         * step is below mu/4 the bracket is closed by probing the root's
+         * estimate r at r - mu/2 and r + mu/2: the answer then carries
+         * Algorithm 1's guarantee (t_max - t_min <= mu). */
+        double t = pow(fmax(o->mu, 1e-6), 0.25) * pow(hi, 0.75);  /* T0 */
+        int closing = 0;
+        double prev_step = NAN;
+        while (hi - lo > o->mu && out->iterations < 200) {
+            if ((rc = probe(inst, o, t, sc, gam, &pr))) goto done;
+            out->iterations++;
+            note_probe(out, sc, &pr, t, &have, &best);
+            any |= pr.feasible;
+            if (pr.feasible) lo = fmax(lo, t);
+            else hi = fmin(hi, t);
+            if (hi - lo <= o->mu) break;
+            double est = NAN;
+            if (isfinite(pr.pstar) && pr.pstar > 0 && isfinite(pr.dpdt) && pr.dpdt > 0) {
+                const double G = log(pr.pstar / p->P_total), dG = t * pr.dpdt / pr.pstar;
+                est = exp(log(t) - G / dG);
+            }
+            nisac_log(NISAC_LOG_DEBUG, "maxmin newton: t=%.6f P*=%.6g dP/dt=%.6g feasible=%d bracket=[%.6f, %.6f] est=%.6f",
+                      t, pr.pstar, pr.dpdt, pr.feasible, lo, hi, est);
+            if (!(est > lo && est < hi)) est = lo > 0 ? sqrt(lo * hi) : 0.5 * (lo + hi);
+            /* close when the step is below mu/4, or when quadratic convergence
+             * (e_next ~ step^3 / previous step^2) predicts the estimate within mu/10 */
+            const double step = fabs(est - t);
+            if (!closing && (step < 0.25 * o->mu || (isfinite(prev_step) && step < prev_step &&
+                                                     step * step * step < 0.1 * o->mu * prev_step * prev_step)))
+                closing = 1;
+            prev_step = step;
+            if (closing) { /* confirm the feasible side, then the other */
+                const double a = est - 0.45 * o->mu, b = est + 0.45 * o->mu;
+                t = a > lo ? a : b < hi ? b : 0.5 * (lo + hi);
+            } else {
+                t = est;
+            }
         }
     } else {
         /* Bracketed secant (Illinois) in log-log coordinates: u = ln t,
@@ -226,12 +271,13 @@ done:
     return rc;
 }
 
-static const char *const method_names[] = {"printed", "fast"};
+static const char *const method_names[] = {"printed", "fast", "newton"};
 static const nisac_param_def maxmin_opts[] = {
     {"mu", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", NISAC_DEF_MU, 0, INFINITY, NISAC_PF_OPEN_LO, NULL, 0, NULL, 0,
      NULL, "bisection tolerance on t (linear SINR): Algorithm 1 stops when t_max - t_min <= mu"},
-    {"method", NULL, NISAC_PT_CHOICE, NISAC_PC_NONE, "", NISAC_MAXMIN_PRINTED, 0, 1, 0, method_names, 2, NULL, 0,
-     NULL, "printed: Algorithm 1 (bisection); fast: bracketed secant in log-log coordinates"},
+    {"method", NULL, NISAC_PT_CHOICE, NISAC_PC_NONE, "", NISAC_MAXMIN_NEWTON, 0, 2, 0, method_names, 3, NULL, 0,
+     NULL, "printed: Algorithm 1 (bisection); fast: bracketed secant in log-log coordinates; newton: Newton steps "
+     "from the duals' slope dP*/dt, bracket closed to mu (default)"},
     NOMA_SDR_OPTION_ENTRIES,
 };
 

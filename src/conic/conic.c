@@ -143,6 +143,8 @@ static int push(nisac_conic *c, int row, int blk, int kind, int p, int q, double
     return NISAC_OK;
 }
 
+int nisac_conic_rows(const nisac_conic *c) { return c ? c->nrow : 0; }
+
 int nisac_conic_add_row(nisac_conic *c, nisac_row_sense sense, double rhs)
 {
     if (!isfinite(rhs)) return NISAC_FAIL(NISAC_EINVAL, "conic: row right-hand side not finite");

@@ -205,6 +205,42 @@ static void test_maxmin_consistency(void)
         }
 }
 
+/* Newton steps on the duals' slope against Algorithm 1 as printed, on 100
+ * channels (both decoders readings): the same t within mu (both brackets
+ * are the relaxation's feasibility threshold, closed to width mu), and
+ * the solve counts of both. */
+static void test_maxmin_newton_vs_printed(void)
+{
+    nisac_noma_params p;
+    nisac_noma_params_default(&p);
+    nisac_params *printed = opts("sdr-maxmin", "method", 0), *newton = opts("sdr-maxmin", "method", 2);
+    const double mu = nisac_params_get(printed, "mu");
+    int sp = 0, sn = 0, maxn = 0, n = 0;
+    double worst = 0;
+    for (uint64_t seed = 100; seed < 200; seed++) {
+        p.decoders = (nisac_decoders)(seed % 2);
+        nisac_noma_instance *inst = make(&p, seed);
+        run_t *a = run("sdr-maxmin", inst, printed), *b = run("sdr-maxmin", inst, newton);
+        CHECK_MSG(fabs(a->t - b->t) <= mu, "seed %d: printed t=%.6f newton t=%.6f", (int)seed, a->t, b->t);
+        CHECK_MSG(a->status == b->status, "seed %d: %s vs %s", (int)seed, nisac_status_name(a->status),
+                  nisac_status_name(b->status));
+        worst = fmax(worst, fabs(a->t - b->t));
+        sp += a->solves;
+        sn += b->solves;
+        maxn = b->solves > maxn ? b->solves : maxn;
+        n++;
+        done(a);
+        done(b);
+        nisac_noma_instance_free(inst);
+    }
+    printf("  100 channels: |t_printed - t_newton| <= %.4f (mu = %g); solves per max-min: printed %.2f, newton %.2f "
+           "(at most %d)\n",
+           worst, mu, (double)sp / n, (double)sn / n, maxn);
+    CHECK(sn < sp);
+    nisac_params_free(printed);
+    nisac_params_free(newton);
+}
+
 /* Robust: the worst-case SINR over the eps-ball, computed by the TRS
  * bisection of the model (not by the solver), meets gamma; the non-robust
  * design falls below gamma for some error of norm eps, and never does the
@@ -324,6 +360,7 @@ int main(void)
     RUN(test_closed_form_sensing_only);
     RUN(test_powermin_gap_and_feasibility);
     RUN(test_maxmin_consistency);
+    RUN(test_maxmin_newton_vs_printed);
     RUN(test_robust);
     RUN(test_infeasible);
     RUN(test_oma);

@@ -34,7 +34,7 @@ LIB := $(BUILD)/libnisac.a
 SO := $(BUILD)/libnisac.so
 PROG := $(BUILD)/nisac
 
-.PHONY: all test check-asan check-symbols check-faults bench clean run-default figures-000 bench-figures-000 fuzz fuzz-build
+.PHONY: all test check-asan check-symbols check-faults bench bench-conic clean run-default figures-000 bench-figures-000 fuzz fuzz-build
 all: $(LIB) $(SO) $(PROG)
 
 $(BUILD)/%.o: %.c
@@ -95,7 +95,16 @@ check-asan:
 	    LDFLAGS="-fsanitize=address,undefined" test
 
 bench: $(BENCH_BIN) $(PROG)
-	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+	@for b in $(filter-out $(BUILD)/bench/bench_conic,$(BENCH_BIN)); do echo "== $$b"; $$b || exit 1; done
+	@$(MAKE) --no-print-directory bench-conic
+
+# The conic engine against CSDP (same builder) and CVXOPT (Debian's
+# python3-cvxopt on the same problems, written in SDPA format).
+bench-conic: $(BUILD)/bench/bench_conic
+	@echo "== $(BUILD)/bench/bench_conic"
+	@rm -rf $(BUILD)/bench/sdpa && mkdir -p $(BUILD)/bench/sdpa
+	@$(BUILD)/bench/bench_conic --sdpa $(BUILD)/bench/sdpa
+	@/usr/bin/python3 bench/cvxopt_peer.py $(BUILD)/bench/sdpa
 
 # Paper 000's figures and tables: results, summaries and plots in
 # results/paper000/NAME/.  Finished experiments are kept (--resume finds

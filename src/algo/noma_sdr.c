@@ -92,16 +92,42 @@ static double csdp_mb(const nisac_params *ps, int robust)
     return 16.0 + 8.0 * (42.0 * blocks + 4.4 * nnz + m * m) / (1024.0 * 1024.0);
 }
 
+/* The native backend keeps about 31 dense complex n x n matrices per PSD
+ * block (iterate, direction, scaling, work, the best iterate) and the
+ * m x m Schur complement twice (assembled and factored).  Fitted to peak
+ * RSS of `nisac solve --algo sdr-powermin --gamma-db 10 --nrand 0 --N n
+ * --K k` on this project's 2-core machine: (64,3) 16 MB, (128,3) 31,
+ * (256,3) 93, (256,1) 39, (128,6) 52; the model gives 14, 32, 101, 40, 57. */
+static double native_mb(const nisac_params *ps, int robust)
+{
+    nisac_noma_params p;
+    nisac_noma_params_from(ps, &p);
+    const double n = p.N, K = p.K, M = p.M, pairs = M * (M - 1) / 2;
+    const double users_rows = p.decoders == NISAC_DECODERS_ALL ? K * (K + 1) / 2 : K;
+    double blocks = K * n * n, m = users_rows + M + 2 * pairs + 1 + 2 * pairs + 1;
+    if (p.sic_power_order) m += K * (K - 1);
+    if (robust) {
+        const double L = users_rows, nb = p.N + 1.0;
+        blocks += L * nb * nb;
+        m += L * nb * nb;
+    }
+    return 8.0 + (31.0 * 16.0 * blocks + 16.0 * m * m) / (1024.0 * 1024.0);
+}
+
+static int uses_csdp(const nisac_params *opts)
+{
+    double s = opts ? nisac_params_get(opts, "solver") : NAN;
+    return !isnan(s) && (int)s == NISAC_SOLVER_CSDP;
+}
+
 double noma_memory_mb(const nisac_params *p, const nisac_params *opts)
 {
-    (void)opts;
-    return csdp_mb(p, 0);
+    return uses_csdp(opts) ? csdp_mb(p, 0) : native_mb(p, 0);
 }
 
 double noma_robust_memory_mb(const nisac_params *p, const nisac_params *opts)
 {
-    (void)opts;
-    return csdp_mb(p, 1);
+    return uses_csdp(opts) ? csdp_mb(p, 1) : native_mb(p, 1);
 }
 
 int noma_typed(const nisac_instance *inst, const nisac_noma_instance **out)

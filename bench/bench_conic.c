@@ -12,6 +12,7 @@
  * DIR/native_ms.txt for the CVXOPT peer (bench/cvxopt_peer.py).
  * usage: bench_conic [--reps N] [--sdpa DIR] */
 #include "nisac/nisac.h"
+#include "bench_util.h"
 #include "../src/algo/noma_sdr_internal.h"
 
 #include <math.h>
@@ -19,17 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 extern void openblas_set_num_threads(int) __attribute__((weak));
 

@@ -3,23 +3,13 @@
  * (N, K, M) = (8,3,2), (16,4,2), (32,6,3); SDP solves per max-min.
  * usage: bench_sdr [REPS]  (default 5 channel draws per size) */
 #include "nisac/nisac.h"
+#include "bench_util.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 /* One design of algo with option `method` (-1: none) on inst. */
 static void design(const char *algo, int method, const nisac_instance *inst, nisac_design_t *d, nisac_report *r)

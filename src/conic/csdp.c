@@ -412,14 +412,7 @@ static int solve_scaled(nisac_conic *cb, const cprob *c, const nisac_conic_opts 
                       &dobj, work1, work2, work3, wv[0], wv[1], wv[2], wv[3], wv[4], wv[5], wv[6],
                       wv[7], diagO, bestx, besty, bestz, Zi, O, rhs, dZ, dX, dy, dy1, Fp,
                       printlevel, prm);
-            for (struct sparseblock *p = fill.blocks; p;) {
-                struct sparseblock *nx = p->next;
-                free(p->entries);
-                free(p->iindices);
-                free(p->jindices);
-                free(p);
-                p = nx;
-            }
+            free_sparse_list(fill.blocks);
         }
         free_mat(work1);
         free_mat(work2);
@@ -526,17 +519,25 @@ static int unit_scaling(const cprob *c, scale_t *sc, double **d_out)
     return NISAC_OK;
 }
 
+/* The translated problem with its terms merged; on failure P is freed. */
+static int cprob_ready(const nisac_conic *c, cprob *P)
+{
+    int rc = cprob_build(c, P);
+    if (rc) {
+        cprob_free(P);
+        return rc;
+    }
+    for (int r = 0; r < P->nrow; r++) merge_terms(&P->row[r].terms);
+    merge_terms(&P->obj);
+    P->obj_const = c->obj_const;
+    return NISAC_OK;
+}
+
 static int csdp_solve(nisac_conic *cb, const nisac_conic_opts *o, nisac_conic_result *res)
 {
     cprob P;
-    int rc = cprob_build(cb, &P);
-    if (rc) {
-        cprob_free(&P);
-        return rc;
-    }
-    for (int r = 0; r < P.nrow; r++) merge_terms(&P.row[r].terms);
-    merge_terms(&P.obj);
-    P.obj_const = cb->obj_const;
+    int rc = cprob_ready(cb, &P);
+    if (rc) return rc;
     const scale_t unit = {1.0, 1.0, NULL};
     rc = solve_scaled(cb, &P, o, &unit, res);
     if (rc || !o->verify || (res->status != NISAC_STATUS_INFEASIBLE && res->status != NISAC_STATUS_NUMERICAL)) {
@@ -582,13 +583,8 @@ int nisac_conic_write_sdpa(const nisac_conic *c, const char *path)
 {
     if (!c || !path) return NISAC_FAIL(NISAC_EINVAL, "conic: NULL problem or path");
     cprob P;
-    int rc = cprob_build(c, &P);
-    if (rc) {
-        cprob_free(&P);
-        return rc;
-    }
-    for (int r = 0; r < P.nrow; r++) merge_terms(&P.row[r].terms);
-    merge_terms(&P.obj);
+    int rc = cprob_ready(c, &P);
+    if (rc) return rc;
     int m = 0;
     for (int r = 0; r < P.nrow; r++) m += P.row[r].terms.n > 0;
     FILE *f = fopen(path, "w");

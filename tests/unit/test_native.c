@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef enum { PB_POWERMIN, PB_MAXMIN_STEP, PB_ROBUST, PB_OMA_POWER, PB_OMA_MAXSINR, PB_COUNT } pb_kind;
 static const char *pb_names[PB_COUNT] = {"powermin", "maxmin-step", "robust", "oma-power", "oma-maxsinr"};
@@ -415,6 +416,76 @@ static void test_threads_bit_identical(void)
     }
 }
 
+/* Free scalars: min x1 + x2 s.t. x1 - x2 >= -3, x1 + 2 x2 >= 1, x1 <= 5 with
+ * x1, x2 free: the optimum is at the intersection of the first two rows,
+ * x2 = 4/3, x1 = -5/3, value -1/3; both backends. */
+static void test_free_scalars(void)
+{
+    for (int sv = 0; sv < 2; sv++) {
+        nisac_conic *c = nisac_conic_new();
+        int x1 = nisac_conic_add_free(c), x2 = nisac_conic_add_free(c);
+        nisac_conic_scalar(c, NISAC_CONIC_OBJ, x1, 1.0);
+        nisac_conic_scalar(c, NISAC_CONIC_OBJ, x2, 1.0);
+        int r = nisac_conic_add_row(c, NISAC_ROW_GE, -3.0);
+        nisac_conic_scalar(c, r, x1, 1.0);
+        nisac_conic_scalar(c, r, x2, -1.0);
+        r = nisac_conic_add_row(c, NISAC_ROW_GE, 1.0);
+        nisac_conic_scalar(c, r, x1, 1.0);
+        nisac_conic_scalar(c, r, x2, 2.0);
+        r = nisac_conic_add_row(c, NISAC_ROW_LE, 5.0);
+        nisac_conic_scalar(c, r, x1, 1.0);
+        nisac_conic_opts o;
+        nisac_conic_opts_default(&o);
+        o.solver = sv ? NISAC_SOLVER_CSDP : NISAC_SOLVER_NATIVE;
+        nisac_conic_result res;
+        CHECK(nisac_conic_solve(c, &o, &res) == NISAC_OK);
+        CHECK_MSG(res.status == NISAC_STATUS_OPTIMAL, "%s: %s", nisac_solver_name(o.solver), nisac_status_name(res.status));
+        CHECK_REL(res.pobj, -1.0 / 3.0, 1e-7);
+        CHECK(fabs(nisac_conic_scalar_value(c, x1) + 5.0 / 3.0) < 1e-6);
+        CHECK(fabs(nisac_conic_scalar_value(c, x2) - 4.0 / 3.0) < 1e-6);
+        nisac_conic_free(c);
+    }
+}
+
+/* The SDPA export of a problem written by hand: min 2 s0 + W00 s.t.
+ * s0 + Re W01 >= 1 (W Hermitian 2 x 2): CSDP's view is block 1 the 4 x 4
+ * embedding, block 2 the diagonal (s0 and the row's slack), the objective
+ * negated (max form). */
+static void test_sdpa_export(void)
+{
+    nisac_conic *c = nisac_conic_new();
+    int s0 = nisac_conic_add_nonneg(c), w = nisac_conic_add_hblock(c, 2);
+    nisac_conic_scalar(c, NISAC_CONIC_OBJ, s0, 2.0);
+    nisac_conic_hentry(c, NISAC_CONIC_OBJ, w, 0, 0, 1.0);
+    int r = nisac_conic_add_row(c, NISAC_ROW_GE, 1.0);
+    nisac_conic_scalar(c, r, s0, 1.0);
+    nisac_conic_hentry(c, r, w, 0, 1, 1.0);
+    char path[] = "/tmp/nisac-sdpa-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK(nisac_conic_write_sdpa(c, path) == NISAC_OK);
+    FILE *f = fopen(path, "r");
+    char line[256], all[4096] = "";
+    while (f && fgets(line, sizeof line, f))
+        if (line[0] != '"') strncat(all, line, sizeof all - strlen(all) - 1);
+    if (f) fclose(f);
+    /* m = 1; blocks: the 4 x 4 embedding and the diagonal of size 2 (s0, slack);
+     * C: -1/2 on (1,1) and (3,3) of the embedding (Re W00 = (X11 + X33)/2), -2 on s0;
+     * row: Re W01 = (X12 + X34)/2 as symmetric entries 1/4, s0 coefficient 1, slack -1 */
+    const char *want = "1\n2\n4 -2\n1 \n0 2 1 1 -2\n0 1 1 1 -0.5\n0 1 3 3 -0.5\n"
+                       "1 2 1 1 1\n1 2 2 2 -1\n1 1 1 2 0.25\n1 1 3 4 0.25\n"; /* diagonal block first */
+    CHECK_MSG(strcmp(all, want) == 0, "SDPA:\n%s", all);
+    unlink(path);
+    /* and the problem solves to its optimum: s0 = 0, W = [[a, 1], [1, 1/a]]... min W00
+     * subject to Re W01 >= 1 alone is unbounded below 0 only through W00 -> 0, W11 -> inf:
+     * the infimum 0 is not attained; both backends must not call it infeasible */
+    nisac_conic_result res;
+    CHECK(nisac_conic_solve(c, NULL, &res) == NISAC_OK);
+    CHECK(res.status != NISAC_STATUS_INFEASIBLE);
+    nisac_conic_free(c);
+}
+
 extern void openblas_set_num_threads(int) __attribute__((weak));
 
 int main(void)
@@ -425,6 +496,8 @@ int main(void)
     RUN(test_infeasible_certificate);
     RUN(test_unbounded_certificate);
     RUN(test_threads_bit_identical);
+    RUN(test_free_scalars);
+    RUN(test_sdpa_export);
     RUN(test_cross_csdp);
     TEST_END();
 }

@@ -130,7 +130,7 @@ static void test_bad_flags(void)
     expect_bad("solve --system nope", "unknown system 'nope'");
     /* options belong to their algorithm: mu is sdr-maxmin's */
     expect_bad("solve --algo sdr-powermin --mu 0.1", "unknown option '--mu' for system 'noma-isac' and algorithm 'sdr-powermin'");
-    expect_bad("solve --method quick", "expected one of printed|fast, got 'quick'");
+    expect_bad("solve --method quick", "expected one of printed|fast|newton, got 'quick'");
 }
 
 /* Help and listings come from the tables: every parameter, option and metric. */

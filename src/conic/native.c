@@ -108,7 +108,31 @@ typedef struct {
     int lzwork;
 } ws_t;
 
-static void *zalloc(size_t n, size_t sz) { return calloc(n ? n : 1, sz); }
+/* Zeroed arrays with a pad on either side: OpenBLAS's Haswell zgemv
+ * kernel, inside zgesvd, reads past the matrices it is given (valgrind:
+ * "invalid read of size 16 ... 32 bytes before a block"; after the end by
+ * up to about a column: 16 bytes past a 64-byte pad at n = 16, past a
+ * 512-byte pad at n = 48).  The pads keep those reads inside the
+ * allocation (under AddressSanitizer they hit unmapped memory).  The pad
+ * size is stored 16 bytes before the array (the kernel only reads). */
+static void *zalloc(size_t n, size_t sz)
+{
+    size_t cnt = n ? n : 1, col = 1;
+    while (col * col < cnt) col++;
+    const size_t pad = 512 + 4 * col * sz; /* a multiple of 16 for sz in {4, 8, 16} */
+    unsigned char *p = calloc(1, cnt * sz + 2 * pad);
+    if (!p) return NULL;
+    memcpy(p + pad - 16, &pad, sizeof pad);
+    return p + pad;
+}
+
+static void zfree(void *p)
+{
+    if (!p) return;
+    size_t pad;
+    memcpy(&pad, (unsigned char *)p - 16, sizeof pad);
+    free((unsigned char *)p - pad);
+}
 
 /* ---------------------------------------------------------------- setup */
 
@@ -137,41 +161,41 @@ static void ws_free(ws_t *w)
     if (!w) return;
     for (int k = 0; k < w->np; k++) {
         psd_t *P = &w->P[k];
-        free(P->qid);
-        free(P->U);
-        free(P->rp);
-        free(P->tu);
-        free(P->tv);
-        free(P->tc);
-        free(P->rows);
-        free(P->C);
+        zfree(P->qid);
+        zfree(P->U);
+        zfree(P->rp);
+        zfree(P->tu);
+        zfree(P->tv);
+        zfree(P->tc);
+        zfree(P->rows);
+        zfree(P->C);
         cplx *arr[] = {P->X, P->Z, P->dX, P->dZ, P->R, P->Ri, P->Nm, P->T1, P->T2, P->L1, P->L2,
                        P->NU, P->G, P->r2, P->q, P->hc, P->dx1, P->ax, P->e1, P->e2, P->Cm, P->W1};
-        for (size_t i = 0; i < sizeof arr / sizeof arr[0]; i++) free(arr[i]);
-        free(P->lam);
-        free(P->ev);
+        for (size_t i = 0; i < sizeof arr / sizeof arr[0]; i++) zfree(arr[i]);
+        zfree(P->lam);
+        zfree(P->ev);
     }
-    free(w->P);
+    zfree(w->P);
     for (int k = 0; k < w->nsoc; k++) {
-        free(w->Q[k].cp);
-        free(w->Q[k].cr);
-        free(w->Q[k].cv);
-        free(w->Q[k].wb);
-        free(w->Q[k].v);
+        zfree(w->Q[k].cp);
+        zfree(w->Q[k].cr);
+        zfree(w->Q[k].cv);
+        zfree(w->Q[k].wb);
+        zfree(w->Q[k].v);
     }
-    free(w->Q);
+    zfree(w->Q);
     double *d[] = {w->b, w->rowd, w->lcv, w->cl, w->cq, w->xl, w->zl, w->xq, w->zq, w->y, w->dxl, w->dzl,
                    w->dxq, w->dzq, w->dy, w->r2l, w->r2q, w->ql, w->qq, w->hcl, w->hcq, w->dx1l,
                    w->dx1q, w->axl, w->axq, w->lamq, w->lamq2, w->lam_l, w->sxl, w->szl, w->sxq,
                    w->szq, w->M, w->Mf, w->r1, w->rhs, w->dy1, w->w1, w->w2, w->rwork,
                    w->e1l, w->e1q, w->e2l, w->e2q, w->w3};
-    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) free(d[i]);
-    free(w->rmap);
-    free(w->lpos);
-    free(w->lneg);
-    free(w->lcp);
-    free(w->lcr);
-    free(w->zwork);
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) zfree(d[i]);
+    zfree(w->rmap);
+    zfree(w->lpos);
+    zfree(w->lneg);
+    zfree(w->lcp);
+    zfree(w->lcr);
+    zfree(w->zwork);
 }
 
 #define OOM NISAC_FAIL(NISAC_ENOMEM, "conic: out of memory")
@@ -250,9 +274,9 @@ static int ws_setup(const nisac_conic *c, ws_t *w)
     int *vloc = zalloc((size_t)c->nvec, sizeof(int));
     int *lcnt = zalloc((size_t)w->nl + 1, sizeof(int));
     if (!vloc || !lcnt) {
-        free(bmap);
-        free(vloc);
-        free(lcnt);
+        zfree(bmap);
+        zfree(vloc);
+        zfree(lcnt);
         return OOM;
     }
     int rc = NISAC_OK;
@@ -408,12 +432,12 @@ static int ws_setup(const nisac_conic *c, ws_t *w)
                 }
             }
         }
-        for (int k = 0; pfill && k < w->np; k++) free(pfill[k]);
-        free(pfill);
+        for (int k = 0; pfill && k < w->np; k++) zfree(pfill[k]);
+        zfree(pfill);
     }
-    for (int k = 0; qfill && k < w->nsoc; k++) free(qfill[k]);
-    free(qfill);
-    free(lcnt);
+    for (int k = 0; qfill && k < w->nsoc; k++) zfree(qfill[k]);
+    zfree(qfill);
+    zfree(lcnt);
     /* objective */
     if (!rc) {
         w->cq = zalloc((size_t)w->nqtot, sizeof(double));
@@ -443,8 +467,8 @@ static int ws_setup(const nisac_conic *c, ws_t *w)
             }
         }
     }
-    free(vloc);
-    free(bmap);
+    zfree(vloc);
+    zfree(bmap);
     if (rc) return rc;
 
     /* vectors of the method */
@@ -1547,24 +1571,24 @@ static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_r
     }
     res->status = status;
 snapfree:
-    free(snap.xl);
-    free(snap.zl);
-    free(snap.xq);
-    free(snap.zq);
-    free(snap.y);
+    zfree(snap.xl);
+    zfree(snap.zl);
+    zfree(snap.xq);
+    zfree(snap.zq);
+    zfree(snap.y);
     for (int k = 0; k < w->np; k++) {
-        if (snap.X) free(snap.X[k]);
-        if (snap.Z) free(snap.Z[k]);
+        if (snap.X) zfree(snap.X[k]);
+        if (snap.Z) zfree(snap.Z[k]);
     }
-    free(snap.X);
-    free(snap.Z);
+    zfree(snap.X);
+    zfree(snap.Z);
 out:
     for (int k = 0; k < w->np; k++) {
-        if (sX) free(sX[k]);
-        if (sZ) free(sZ[k]);
+        if (sX) zfree(sX[k]);
+        if (sZ) zfree(sZ[k]);
     }
-    free(sX);
-    free(sZ);
+    zfree(sX);
+    zfree(sZ);
     ws_free(w);
     res->wall = nisac_wtime() - t0;
     return rc;

@@ -48,7 +48,7 @@ typedef struct {
 extern const char *const nisac__solver_names[2];
 #define NOMA_SDR_OPTION_ENTRIES                                                                                  \
     {"solver", NULL, NISAC_PT_CHOICE, NISAC_PC_NONE, "", NISAC_SOLVER_NATIVE, 0, 1, 0, nisac__solver_names, 2,   \
-     NULL, 0, NULL, "conic backend: native (interior point written here) or csdp (the reference)"},               \
+     NULL, 0, NULL, "conic backend: native (nisac's interior-point method) or csdp (the reference)"},               \
     {"nrand", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", NISAC_DEF_NRAND, 0, 100000, 0, NULL, 0, NULL, 0, NULL,      \
      "Gaussian randomisation candidates"},                                                                       \
     {"rank_tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", NISAC_DEF_RANK_TOL, 0, INFINITY, 0, NULL, 0, NULL, 0,   \

@@ -289,5 +289,5 @@ static int maxmin_design(const nisac_instance *gi, const nisac_params *op, uint6
 
 const nisac_algo nisac_algo_sdr_maxmin = {
     "sdr-maxmin", "noma-isac",
-    "max-min SINR (8) by Algorithm 1: bisection on t over SDR power minimisation",
+    "max-min SINR (8) over SDR power minimisation: Newton steps on t from the duals (default) or Algorithm 1's bisection",
     maxmin_opts, (int)(sizeof maxmin_opts / sizeof maxmin_opts[0]), maxmin_design, noma_memory_mb};

@@ -57,6 +57,25 @@ int nisac_conic_add_free(nisac_conic *c);          /* scalar s_j, free */
  * (0, i) (the arrow-matrix reading X[0][i] = x_i, X[0][0] = x_0). */
 int nisac_conic_add_soc(nisac_conic *c, int d);
 
+/* Affine cone constraints: s(x) in a cone, every component of s an
+ * expression row of the variables.  Add terms to a component's row with
+ * the term functions below and a constant with nisac_conic_row_const; its
+ * value is sum(terms) + constant.
+ *   nisac_conic_add_lmi: Hermitian S(x) >= 0 of order n; the rows of
+ *     Re S_ij (imag 0, i <= j) and Im S_ij (imag 1, i < j) by
+ *     nisac_conic_lmi_row;
+ *   nisac_conic_add_soc_affine: ||(s_1..s_d)|| <= s_0; the row of s_i by
+ *     nisac_conic_soc_row.
+ * Each returns the cone's index (or a negative error code).  The native
+ * backend solves problems with affine cones through their conic dual (its
+ * rows are then the problem's real variables: a Hermitian block counts
+ * n^2), CSDP through slack blocks tied by equality rows. */
+int nisac_conic_add_lmi(nisac_conic *c, int n);
+int nisac_conic_lmi_row(const nisac_conic *c, int k, int i, int j, int imag);
+int nisac_conic_add_soc_affine(nisac_conic *c, int d);
+int nisac_conic_soc_row(const nisac_conic *c, int k, int i);
+int nisac_conic_row_const(nisac_conic *c, int row, double v);
+
 /* Rows added so far (the index the next row will get). */
 int nisac_conic_rows(const nisac_conic *c);
 /* Constraint rows: returns the row index >= 0, or a negative error code. */

@@ -106,10 +106,10 @@ static double native_mb(const nisac_params *ps, int robust)
     const double users_rows = p.decoders == NISAC_DECODERS_ALL ? K * (K + 1) / 2 : K;
     double blocks = K * n * n, m = users_rows + M + 2 * pairs + 1 + 2 * pairs + 1;
     if (p.sic_power_order) m += K * (K - 1);
-    if (robust) {
+    if (robust) { /* solved through the dual: one row per real parameter of the W_k */
         const double L = users_rows, nb = p.N + 1.0;
         blocks += L * nb * nb;
-        m += L * nb * nb;
+        m = K * n * n + L + m;
     }
     return 8.0 + (31.0 * 16.0 * blocks + 16.0 * m * m) / (1024.0 * 1024.0);
 }
@@ -347,8 +347,11 @@ int noma_build_spec(noma_prob *P, const nisac_noma_instance *inst, const void *s
     return noma_build(P, inst, (const noma_spec *)spec);
 }
 
-/* One complex equality S[a][b] = F[a][b] of an LMI slack as real rows:
- * Re(w S_ab) - Re(w F_ab) = rhs for w = 1 and, off the diagonal, w = -i. */
+/* The robust rows of (22): for every (k, l) the S-procedure LMI (21)
+ *   S = [[Phi - sum_{i<k} W_i + lambda I, Phi h], [h^H Phi, h^H Phi h - sigma^2 - lambda eps^2]] >= 0,
+ *   Phi = W_k / gamma_k - sum_{i>k} W_i,
+ * as an affine cone (nisac_conic_add_lmi): each entry's real and
+ * imaginary parts are expression rows of the W_i and lambda. */
 int noma_add_robust(noma_prob *P, const nisac_noma_instance *inst, double eps)
 {
     const nisac_noma_params *p = &inst->p;
@@ -360,39 +363,35 @@ int noma_add_robust(noma_prob *P, const nisac_noma_instance *inst, double eps)
         for (int l = k; l <= lmax; l++) {
             const double complex *h = inst->H + (size_t)l * N;
             int S, lam;
-            TRY(S = nisac_conic_add_hblock(P->c, N + 1));
+            TRY(S = nisac_conic_add_lmi(P->c, N + 1));
             TRY(lam = nisac_conic_add_nonneg(P->c));
-            /* coefficient of W_i in Phi - sum_{i<k} W_i: 1/gk for i = k, -1 otherwise */
+            /* top-left: sum_i c_i W_i + lambda I, c_k = 1/gk, c_i = -1 otherwise */
             for (int b = 0; b < N; b++)
                 for (int a = 0; a <= b; a++)
                     for (int part = 0; part < (a == b ? 1 : 2); part++) {
-                        double complex w = part ? -I : 1.0;
+                        const double complex w = part ? -I : 1.0; /* Re(w F) is Re F or Im F */
                         int r;
-                        TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_EQ, 0.0));
-                        TRY(nisac_conic_hentry(P->c, r, S, a, b, w));
-                        for (int i = 0; i < K; i++)
-                            TRY(noma_term_entry(P, r, i, a, b, -w * (i == k ? 1.0 / gk : -1.0)));
-                        if (a == b) TRY(nisac_conic_scalar(P->c, r, lam, -1.0));
+                        TRY(r = nisac_conic_lmi_row(P->c, S, a, b, part));
+                        for (int i = 0; i < K; i++) TRY(noma_term_entry(P, r, i, a, b, w * (i == k ? 1.0 / gk : -1.0)));
+                        if (a == b) TRY(nisac_conic_scalar(P->c, r, lam, 1.0));
                     }
-            /* last column: S[a][N] = (Phi h)_a = sum_b Phi_ab h_b, Phi = W_k/g - sum_{i>k} W_i */
+            /* last column: (Phi h)_a = sum_b Phi_ab h_b */
             for (int a = 0; a < N; a++)
                 for (int part = 0; part < 2; part++) {
-                    double complex w = part ? -I : 1.0;
+                    const double complex w = part ? -I : 1.0;
                     int r;
-                    TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_EQ, 0.0));
-                    TRY(nisac_conic_hentry(P->c, r, S, a, N, w));
+                    TRY(r = nisac_conic_lmi_row(P->c, S, a, N, part));
                     for (int i = k; i < K; i++) {
-                        double ci = i == k ? 1.0 / gk : -1.0;
-                        for (int b = 0; b < N; b++)
-                            TRY(noma_term_entry(P, r, i, a, b, -w * ci * h[b]));
+                        const double ci = i == k ? 1.0 / gk : -1.0;
+                        for (int b = 0; b < N; b++) TRY(noma_term_entry(P, r, i, a, b, w * ci * h[b]));
                     }
                 }
-            /* corner: S[N][N] = h^H Phi h - sigma^2 - lambda eps^2 */
+            /* corner: h^H Phi h - sigma^2 - lambda eps^2 */
             int r;
-            TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_EQ, -p->sigma2));
-            TRY(nisac_conic_hentry(P->c, r, S, N, N, 1.0));
-            for (int i = k; i < K; i++) TRY(noma_term_quad(P, r, i, h, h, i == k ? -1.0 / gk : 1.0));
-            TRY(nisac_conic_scalar(P->c, r, lam, eps * eps));
+            TRY(r = nisac_conic_lmi_row(P->c, S, N, N, 0));
+            for (int i = k; i < K; i++) TRY(noma_term_quad(P, r, i, h, h, i == k ? 1.0 / gk : -1.0));
+            TRY(nisac_conic_scalar(P->c, r, lam, -eps * eps));
+            TRY(nisac_conic_row_const(P->c, r, -p->sigma2));
         }
     }
     return NISAC_OK;

@@ -145,7 +145,8 @@ int noma_term_entry(noma_prob *P, int row, int k, int a, int b, double complex c
 /* Adds objective and the rows of (12b), (12e)-(12g), (3) and (8b) per spec. */
 int noma_build(noma_prob *P, const nisac_noma_instance *inst, const noma_spec *s);
 
-/* The robust rows of (22): for every (k, l) an S-procedure LMI (21). */
+/* The robust rows of (22): for every (k, l) an S-procedure LMI (21), an
+ * affine cone of the conic layer. */
 int noma_add_robust(noma_prob *P, const nisac_noma_instance *inst, double eps);
 
 /* Rank-one extraction: w_k = sqrt(lambda_1) v_1 of W_k (N x N blocks

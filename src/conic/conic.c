@@ -71,6 +71,8 @@ void nisac_conic_free(nisac_conic *c)
     free(c->row);
     free(c->obj.t);
     free(c->blk);
+    for (int k = 0; k < c->nac; k++) free(c->ac[k].row);
+    free(c->ac);
     free(c->isfree);
     free(c->vpool);
     free(c->voff);
@@ -145,6 +147,71 @@ static int push(nisac_conic *c, int row, int blk, int kind, int p, int q, double
 
 int nisac_conic_rows(const nisac_conic *c) { return c ? c->nrow : 0; }
 
+static int add_acone(nisac_conic *c, blk_kind kind, int n)
+{
+    if (n < 1 || n > 100000) return NISAC_FAIL(NISAC_EINVAL, "conic: cone order %d", n);
+    if (grow((void **)&c->ac, &c->capac, c->nac + 1, sizeof(acone_t)))
+        return NISAC_FAIL(NISAC_ENOMEM, "conic: out of memory");
+    const int cnt = kind == BLK_HERM ? n * n : n;
+    int *row = malloc(sizeof(int) * (size_t)cnt);
+    if (!row) return NISAC_FAIL(NISAC_ENOMEM, "conic: out of memory");
+    const int k = c->nac;
+    c->ac[k] = (acone_t){kind, n, row};
+    c->nac++;
+    for (int q = 0; q < cnt; q++) row[q] = -1;
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i <= (kind == BLK_HERM ? j : 0); i++)
+            for (int part = 0; part < (kind == BLK_HERM && i < j ? 2 : 1); part++) {
+                int r = nisac_conic_add_row(c, NISAC_ROW_EQ, 0.0);
+                if (r < 0) return r;
+                row_t *rw = &c->row[r];
+                rw->cone = k;
+                rw->ci = kind == BLK_HERM ? i : j;
+                rw->cj = j;
+                rw->cpart = part;
+                row[kind == BLK_HERM ? (part ? j + i * n : i + j * n) : j] = r;
+            }
+    return k;
+}
+
+int nisac_conic_add_lmi(nisac_conic *c, int n) { return add_acone(c, BLK_HERM, n); }
+
+int nisac_conic_add_soc_affine(nisac_conic *c, int d)
+{
+    if (d < 1) return NISAC_FAIL(NISAC_EINVAL, "conic: cone dimension %d", d);
+    return add_acone(c, BLK_SOC, d + 1);
+}
+
+int nisac_conic_lmi_row(const nisac_conic *c, int k, int i, int j, int imag)
+{
+    if (!c || k < 0 || k >= c->nac || c->ac[k].kind != BLK_HERM)
+        return NISAC_FAIL(NISAC_EINVAL, "conic: no LMI %d", k);
+    const int n = c->ac[k].n;
+    if (i < 0 || j < 0 || i >= n || j >= n || i > j || (imag && i == j))
+        return NISAC_FAIL(NISAC_EINVAL, "conic: LMI entry (%d,%d)%s: need i <= j (i < j for the imaginary part)", i, j,
+                          imag ? " imaginary" : "");
+    return c->ac[k].row[imag ? j + i * n : i + j * n];
+}
+
+int nisac_conic_soc_row(const nisac_conic *c, int k, int i)
+{
+    if (!c || k < 0 || k >= c->nac || c->ac[k].kind != BLK_SOC)
+        return NISAC_FAIL(NISAC_EINVAL, "conic: no affine cone %d", k);
+    if (i < 0 || i >= c->ac[k].n)
+        return NISAC_FAIL(NISAC_EINVAL, "conic: component %d outside cone of dimension %d", i, c->ac[k].n);
+    return c->ac[k].row[i];
+}
+
+int nisac_conic_row_const(nisac_conic *c, int row, double v)
+{
+    if (!c || row < 0 || row >= c->nrow || c->row[row].cone < 0)
+        return NISAC_FAIL(NISAC_EINVAL, "conic: row %d is not a component of an affine cone", row);
+    if (!isfinite(v)) return NISAC_FAIL(NISAC_EINVAL, "conic: constant not finite");
+    c->row[row].rhs -= v;
+    free_solution(c);
+    return NISAC_OK;
+}
+
 int nisac_conic_add_row(nisac_conic *c, nisac_row_sense sense, double rhs)
 {
     if (!isfinite(rhs)) return NISAC_FAIL(NISAC_EINVAL, "conic: row right-hand side not finite");
@@ -157,6 +224,7 @@ int nisac_conic_add_row(nisac_conic *c, nisac_row_sense sense, double rhs)
     r->sense = sense;
     r->rhs = rhs;
     r->slack = -1;
+    r->cone = -1;
     int idx = c->nrow++;
     free_solution(c);
     if (sense != NISAC_ROW_EQ) {
@@ -288,6 +356,7 @@ double conic_pinf(const nisac_conic *c)
     double num = 0, den = 0;
     for (int r = 0; r < c->nrow; r++) {
         const row_t *rw = &c->row[r];
+        if (rw->cone >= 0) continue; /* a component of an affine cone, not an equation */
         double v = 0;
         for (int i = 0; i < rw->terms.n; i++) {
             const term_t *t = &rw->terms.t[i];

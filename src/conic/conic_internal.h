@@ -37,7 +37,18 @@ typedef struct {
     double rhs;
     terms_t terms;
     int slack; /* scalar index of the slack (-1 for EQ) */
+    int cone;  /* affine cone the row is a component of (-1: a constraint row); its value
+                  is sum(terms) - rhs, component (ci, cj, cpart) (SOC: ci) */
+    int ci, cj, cpart;
 } row_t;
+
+/* An affine cone constraint: component rows row[i + j n] (Re S_ij, i <= j),
+ * row[j + i n] (Im S_ij, i < j) for an LMI; row[i] for a cone of dimension n. */
+typedef struct {
+    blk_kind kind; /* BLK_HERM or BLK_SOC */
+    int n;
+    int *row;
+} acone_t;
 
 struct nisac_conic {
     blk_t *blk;
@@ -48,6 +59,8 @@ struct nisac_conic {
     int nrow, caprow;
     terms_t obj;
     double obj_const;
+    acone_t *ac;
+    int nac, capac;
     /* vector pool of QUAD terms: vector i has length vlen[i] at voff[i] */
     double complex *vpool;
     size_t vused, vcap;

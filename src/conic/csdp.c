@@ -116,22 +116,28 @@ static void cprob_free(cprob *P)
     free(P->neg);
 }
 
+/* Kind and order of CSDP block b: the builder's blocks, then one slack
+ * block per affine cone. */
+static blk_kind cblk_kind(const nisac_conic *c, int b) { return b < c->nblk ? c->blk[b].kind : c->ac[b - c->nblk].kind; }
+static int cblk_n(const nisac_conic *c, int b) { return b < c->nblk ? c->blk[b].n : c->ac[b - c->nblk].n; }
+
 static int cprob_build(const nisac_conic *c, cprob *P)
 {
     memset(P, 0, sizeof *P);
+    const int nb = c->nblk + c->nac;
     int narrow = 0;
-    for (int b = 0; b < c->nblk; b++)
-        if (c->blk[b].kind == BLK_SOC) {
-            int d = c->blk[b].n - 1;
+    for (int b = 0; b < nb; b++)
+        if (cblk_kind(c, b) == BLK_SOC) {
+            int d = cblk_n(c, b) - 1;
             narrow += d + d * (d - 1) / 2;
         }
-    P->nblk = c->nblk;
-    P->rsize = calloc((size_t)(c->nblk > 0 ? c->nblk : 1), sizeof(int));
+    P->nblk = nb;
+    P->rsize = calloc((size_t)(nb > 0 ? nb : 1), sizeof(int));
     P->pos = calloc((size_t)(c->nscal > 0 ? c->nscal : 1), sizeof(int));
     P->neg = calloc((size_t)(c->nscal > 0 ? c->nscal : 1), sizeof(int));
     P->row = calloc((size_t)(c->nrow + narrow > 0 ? c->nrow + narrow : 1), sizeof(crow_t));
     if (!P->rsize || !P->pos || !P->neg || !P->row) return NISAC_FAIL(NISAC_ENOMEM, "conic: out of memory");
-    for (int b = 0; b < c->nblk; b++) P->rsize[b] = c->blk[b].kind == BLK_HERM ? 2 * c->blk[b].n : c->blk[b].n;
+    for (int b = 0; b < nb; b++) P->rsize[b] = cblk_kind(c, b) == BLK_HERM ? 2 * cblk_n(c, b) : cblk_n(c, b);
     for (int s = 0; s < c->nscal; s++) {
         P->pos[s] = P->ndiag++;
         P->neg[s] = -1;
@@ -140,14 +146,22 @@ static int cprob_build(const nisac_conic *c, cprob *P)
         if (c->isfree[s]) P->neg[s] = P->ndiag++;
     int rc;
     for (int r = 0; r < c->nrow; r++) {
-        P->row[r].rhs = c->row[r].rhs;
+        const row_t *rw = &c->row[r];
+        P->row[r].rhs = rw->rhs;
         P->nrow++;
-        if ((rc = translate_terms(c, P, &c->row[r].terms, &P->row[r].terms))) return rc;
+        if ((rc = translate_terms(c, P, &rw->terms, &P->row[r].terms))) return rc;
+        if (rw->cone >= 0) { /* sum(terms) - rhs = s_component: the slack enters with -1 */
+            const int b = c->nblk + rw->cone, n = c->ac[rw->cone].n;
+            if (c->ac[rw->cone].kind == BLK_SOC) rc = cpush(&P->row[r].terms, b, 0, rw->ci, -1.0);
+            else if (rw->cpart) rc = cpush_h(&P->row[r].terms, b, n, rw->ci, rw->cj, I); /* Re(i S) = -Im S */
+            else rc = cpush_h(&P->row[r].terms, b, n, rw->ci, rw->cj, -1.0);
+            if (rc) return rc;
+        }
     }
     if ((rc = translate_terms(c, P, &c->obj, &P->obj))) return rc;
-    for (int b = 0; b < c->nblk; b++) {
-        if (c->blk[b].kind != BLK_SOC) continue;
-        int d = c->blk[b].n - 1;
+    for (int b = 0; b < nb; b++) {
+        if (cblk_kind(c, b) != BLK_SOC) continue;
+        int d = cblk_n(c, b) - 1;
         for (int i = 1; i <= d; i++) { /* X[i][i] = X[0][0] */
             crow_t *rw = &P->row[P->nrow++];
             if ((rc = cpush(&rw->terms, b, i, i, 1.0)) || (rc = cpush(&rw->terms, b, 0, 0, -1.0))) return rc;
@@ -456,7 +470,7 @@ static int solve_scaled(nisac_conic *cb, const cprob *c, const nisac_conic_opts 
 
     /* Copy the solution out (symmetrised, embedding folded back). */
     if ((rc = conic_alloc_solution(cb))) goto cleanup;
-    for (int b = 0; b < c->nblk; b++) {
+    for (int b = 0; b < cb->nblk; b++) { /* the slack blocks of affine cones are not reported */
         const int sz = c->rsize[b], bn = cb->blk[b].n;
         const double *x = X.blocks[b + 1].data.mat;
 #define XV(i, j) (0.5 * (x[(i) + (size_t)(j) * sz] + x[(j) + (size_t)(i) * sz]) * sc->s)

@@ -371,12 +371,7 @@ static int ws_setup(const nisac_conic *c, ws_t *w)
             rc = OOM;
         for (int r = 0; r < m; r++)
             if (P->rp[r + 1] > P->rp[r]) P->rows[P->nrows++] = r;
-        {   /* operation counts of the two ways to its part of M */
-            const double T = nt, nn2 = (double)P->n * P->n;
-            const double costG = 0.5 * T * T * 6.0;
-            const double costB = T * nn2 * 2.0 + 0.5 * P->nrows * T + (P->nq ? P->nrows * nn2 * P->nq : 0.0);
-            P->useB = costB < costG;
-        }
+
     }
     if (!rc) {
         /* vectors */
@@ -432,8 +427,78 @@ static int ws_setup(const nisac_conic *c, ws_t *w)
                 }
             }
         }
+        /* merge repeated (u, v) pairs within each row's terms on a block */
+        for (int k = 0; !rc && k < w->np; k++) {
+            psd_t *P = &w->P[k];
+            int wpos = 0;
+            for (int r = 0; r < m; r++) {
+                const int a = P->rp[r], b = P->rp[r + 1];
+                for (int p = a + 1; p < b; p++) { /* insertion sort by (u, v) */
+                    const int uu = P->tu[p], vv = P->tv[p];
+                    const cplx cc = P->tc[p];
+                    int q = p - 1;
+                    while (q >= a && (P->tu[q] > uu || (P->tu[q] == uu && P->tv[q] > vv))) {
+                        P->tu[q + 1] = P->tu[q];
+                        P->tv[q + 1] = P->tv[q];
+                        P->tc[q + 1] = P->tc[q];
+                        q--;
+                    }
+                    P->tu[q + 1] = uu;
+                    P->tv[q + 1] = vv;
+                    P->tc[q + 1] = cc;
+                }
+                P->rp[r] = wpos;
+                for (int p = a; p < b; p++) {
+                    if (wpos > P->rp[r] && P->tu[wpos - 1] == P->tu[p] && P->tv[wpos - 1] == P->tv[p])
+                        P->tc[wpos - 1] += P->tc[p];
+                    else {
+                        P->tu[wpos] = P->tu[p];
+                        P->tv[wpos] = P->tv[p];
+                        P->tc[wpos] = P->tc[p];
+                        wpos++;
+                    }
+                }
+            }
+            P->rp[m] = wpos;
+            /* operation counts of the two ways to its part of M, on the merged terms */
+            const double T = wpos, nn2 = (double)P->n * P->n;
+            const double costG = 0.5 * T * T * 6.0;
+            const double costB = T * nn2 * 2.0 + 0.5 * P->nrows * T + (P->nq ? P->nrows * nn2 * P->nq : 0.0);
+            P->useB = costB < costG;
+        }
         for (int k = 0; pfill && k < w->np; k++) zfree(pfill[k]);
         zfree(pfill);
+    }
+    /* merge repeated rows within each LP column (a problem stated through
+     * its dual repeats them: one per term that reads the parameter) */
+    if (!rc && w->lcp) {
+        int wpos = 0;
+        for (int j = 0; j < w->nl; j++) {
+            const int a = w->lcp[j], b = w->lcp[j + 1];
+            /* insertion sort by row: columns are short or nearly sorted */
+            for (int p = a + 1; p < b; p++) {
+                const int rr = w->lcr[p];
+                const double vv = w->lcv[p];
+                int q = p - 1;
+                while (q >= a && w->lcr[q] > rr) {
+                    w->lcr[q + 1] = w->lcr[q];
+                    w->lcv[q + 1] = w->lcv[q];
+                    q--;
+                }
+                w->lcr[q + 1] = rr;
+                w->lcv[q + 1] = vv;
+            }
+            w->lcp[j] = wpos;
+            for (int p = a; p < b; p++) {
+                if (wpos > w->lcp[j] && w->lcr[wpos - 1] == w->lcr[p]) w->lcv[wpos - 1] += w->lcv[p];
+                else {
+                    w->lcr[wpos] = w->lcr[p];
+                    w->lcv[wpos] = w->lcv[p];
+                    wpos++;
+                }
+            }
+        }
+        w->lcp[w->nl] = wpos;
     }
     for (int k = 0; qfill && k < w->nsoc; k++) zfree(qfill[k]);
     zfree(qfill);
@@ -1594,10 +1659,305 @@ out:
     return rc;
 }
 
+/* ------------------------------------------------- affine cones: the dual */
+
+/* Problems with affine cone constraints are solved through their conic
+ * dual.  Every variable of the problem becomes real parameters v (a
+ * Hermitian block of order n: Re W_ij for i <= j and Im W_ij for i < j; a
+ * real block its upper triangle; a cone its components; a scalar itself;
+ * the slacks of inequality rows are not parameters), every membership a
+ * cone constraint s_j = G_j v + g_j in K_j: the blocks' own (identity),
+ * nonnegative scalars, inequality rows (s = a^T v - b or b - a^T v) and
+ * the affine cones; equality rows stay equations a^T v = b.  The dual
+ *
+ *   min sum_j <g_j, Z_j> - b^T y   s.t.  sum_j G_j^T Z_j + A^T y = c,  Z_j in K_j
+ *
+ * is in the standard form the method solves, with one row per parameter
+ * (<Z, S> = sum_i Z_ii S_ii + 2 sum_{i<j} (Re Z_ij Re S_ij + Im Z_ij Im S_ij)).
+ * Its row duals give v = -(row duals), the dual variables of equations and
+ * inequality rows the row duals of the problem; its optimum is minus the
+ * problem's. */
+
+typedef struct {
+    nisac_conic *D;
+    const int *vrow; /* parameter -> row of D */
+} dual_ctx;
+
+/* Parameter slots: HERM/SYM block b of order n: base + i + j n (Re, i <= j),
+ * base + j + i n (Im, i < j); SOC: base + i; scalar s: sbase + s. */
+static int pslot(const nisac_conic *c, const int *base, int b, int i, int j, int im)
+{
+    const int n = c->blk[b].n;
+    if (c->blk[b].kind == BLK_SOC) return base[b] + i;
+    if (i > j) {
+        int t = i;
+        i = j;
+        j = t;
+        /* W_ji = conj(W_ij): the caller flips the imaginary part's sign */
+    }
+    return base[b] + (im ? j + i * n : i + j * n);
+}
+
+/* Calls f(param, coef) for the real parameters a term reads: coef * v_param. */
+typedef int (*pfun)(void *ctx, int param, double coef);
+
+static int expand_term(const nisac_conic *c, const int *base, int sbase, const term_t *t, double scale, pfun f, void *ctx)
+{
+    int rc = NISAC_OK;
+    if (t->blk < 0) return f(ctx, sbase + t->p, scale * creal(t->v));
+    const blk_t *b = &c->blk[t->blk];
+    if (b->kind == BLK_SOC) return f(ctx, pslot(c, base, t->blk, t->p, 0, 0), scale * creal(t->v));
+    if (b->kind == BLK_SYM) return f(ctx, pslot(c, base, t->blk, t->p, t->q, 0), scale * creal(t->v));
+    /* Re(v W_pq): p == q: Re v w_pp; p < q: Re v u - Im v t; p > q: Re v u_qp + Im v t_qp */
+    const int n = b->n;
+    if (t->kind == TERM_ENTRY) {
+        const double a = scale * creal(t->v), bi = scale * cimag(t->v);
+        if (t->p == t->q) return f(ctx, pslot(c, base, t->blk, t->p, t->p, 0), a);
+        const int lo = t->p < t->q ? t->p : t->q, hi = t->p < t->q ? t->q : t->p;
+        if ((rc = f(ctx, pslot(c, base, t->blk, lo, hi, 0), a))) return rc;
+        return f(ctx, pslot(c, base, t->blk, lo, hi, 1), t->p < t->q ? -bi : bi);
+    }
+    const double complex *x = c->vpool + c->voff[t->p], *y = c->vpool + c->voff[t->q];
+    for (int p = 0; p < n && !rc; p++)
+        for (int q = 0; q < n && !rc; q++) {
+            const double complex w = scale * t->v * conj(y[p]) * x[q];
+            if (w == 0) continue;
+            term_t e = {t->blk, TERM_ENTRY, p, q, w};
+            rc = expand_term(c, base, sbase, &e, 1.0, f, ctx);
+        }
+    return rc;
+}
+
+/* <Z, S> weight of component (i, j, part) of a cone of kind k. */
+static int zterm(nisac_conic *D, int row, int Z, blk_kind k, int i, int j, int part, double a)
+{
+    if (a == 0) return NISAC_OK;
+    if (k == BLK_SOC) return nisac_conic_socentry(D, row, Z, i, a);
+    if (k == BLK_SYM) return nisac_conic_sentry(D, row, Z, i, j, i == j ? a : 2 * a);
+    if (i == j) return nisac_conic_hentry(D, row, Z, i, i, a);
+    return nisac_conic_hentry(D, row, Z, i, j, part ? -2.0 * I * a : 2.0 * a);
+}
+
+typedef struct {
+    nisac_conic *D;
+    const int *vrow;
+    int var;   /* D variable the coefficient multiplies */
+    int kind;  /* 0: scalar var; 1: cone component (Z, kind, i, j, part) */
+    blk_kind zk;
+    int i, j, part;
+    double sign;
+    int obj;   /* add to D's right-hand sides (the problem's objective) instead */
+} emit_t;
+
+static int emit(void *ctx, int param, double coef)
+{
+    emit_t *e = ctx;
+    const int row = e->vrow[param];
+    if (row < 0) return NISAC_OK; /* a slack: not a parameter */
+    if (e->obj) {
+        e->D->row[row].rhs += coef;
+        return NISAC_OK;
+    }
+    if (e->kind == 0) return nisac_conic_scalar(e->D, row, e->var, e->sign * coef);
+    return zterm(e->D, row, e->var, e->zk, e->i, e->j, e->part, e->sign * coef);
+}
+
+static int dual_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_result *res)
+{
+    const int nb = c->nblk, ns = c->nscal, nr = c->nrow;
+    int *base = zalloc((size_t)nb + 1, sizeof(int)), *zb = zalloc((size_t)nb + 1, sizeof(int)),
+        *zs = zalloc((size_t)ns + 1, sizeof(int)), *yr = zalloc((size_t)nr + 1, sizeof(int)),
+        *zk = zalloc((size_t)c->nac + 1, sizeof(int)), *isslack = zalloc((size_t)ns + 1, sizeof(int));
+    int *vrow = NULL;
+    nisac_conic *D = nisac_conic_new();
+    int rc = NISAC_OK;
+    if (!base || !zb || !zs || !yr || !zk || !isslack || !D) {
+        rc = OOM;
+        goto out;
+    }
+    int nv = 0;
+    for (int b = 0; b < nb; b++) {
+        base[b] = nv;
+        nv += c->blk[b].kind == BLK_SOC ? c->blk[b].n : c->blk[b].n * c->blk[b].n;
+    }
+    const int sbase = nv;
+    nv += ns;
+    for (int r = 0; r < nr; r++)
+        if (c->row[r].slack >= 0) isslack[c->row[r].slack] = 1;
+    if (!(vrow = zalloc((size_t)nv + 1, sizeof(int)))) {
+        rc = OOM;
+        goto out;
+    }
+    /* D's rows: one per parameter (unused slots, e.g. a real block's lower
+     * triangle, stay empty and are dropped) */
+    for (int v = 0; v < nv; v++) {
+        vrow[v] = -1;
+        if (v >= sbase && isslack[v - sbase]) continue;
+        if ((vrow[v] = nisac_conic_add_row(D, NISAC_ROW_EQ, 0.0)) < 0) {
+            rc = vrow[v];
+            goto out;
+        }
+    }
+    /* identity cones of the blocks and of nonnegative scalars */
+    for (int b = 0; b < nb && !rc; b++) {
+        const blk_t *bk = &c->blk[b];
+        zb[b] = bk->kind == BLK_HERM ? nisac_conic_add_hblock(D, bk->n)
+                : bk->kind == BLK_SYM ? nisac_conic_add_sblock(D, bk->n)
+                                      : nisac_conic_add_soc(D, bk->n - 1);
+        if (zb[b] < 0) {
+            rc = zb[b];
+            break;
+        }
+        for (int j = 0; j < bk->n && !rc; j++)
+            for (int i = 0; i <= (bk->kind == BLK_SOC ? 0 : j) && !rc; i++)
+                for (int part = 0; part < (bk->kind == BLK_HERM && i < j ? 2 : 1) && !rc; part++) {
+                    const int ii = bk->kind == BLK_SOC ? j : i;
+                    rc = zterm(D, vrow[pslot(c, base, b, ii, j, part)], zb[b], bk->kind, ii, j, part, 1.0);
+                }
+    }
+    for (int s0 = 0; s0 < ns && !rc; s0++) {
+        zs[s0] = -1;
+        if (isslack[s0] || c->isfree[s0]) continue;
+        if ((zs[s0] = nisac_conic_add_nonneg(D)) < 0) rc = zs[s0];
+        else rc = nisac_conic_scalar(D, vrow[sbase + s0], zs[s0], 1.0);
+    }
+    /* affine cones */
+    for (int k = 0; k < c->nac && !rc; k++) {
+        zk[k] = c->ac[k].kind == BLK_HERM ? nisac_conic_add_hblock(D, c->ac[k].n) : nisac_conic_add_soc(D, c->ac[k].n - 1);
+        if (zk[k] < 0) rc = zk[k];
+    }
+    /* rows: equations -> free y; inequalities -> nonnegative z (s = a^T v - b
+     * for >=, b - a^T v for <=); components of affine cones -> their Z */
+    for (int r = 0; r < nr && !rc; r++) {
+        const row_t *rw = &c->row[r];
+        emit_t e = {D, vrow, -1, 0, BLK_HERM, 0, 0, 0, 1.0, 0};
+        double g;
+        if (rw->cone >= 0) {
+            const acone_t *a = &c->ac[rw->cone];
+            e.kind = 1;
+            e.var = zk[rw->cone];
+            e.zk = a->kind;
+            e.i = rw->ci;
+            e.j = rw->cj;
+            e.part = rw->cpart;
+            g = -rw->rhs; /* the component's constant */
+            rc = zterm(D, NISAC_CONIC_OBJ, e.var, e.zk, e.i, e.j, e.part, g);
+        } else if (rw->sense == NISAC_ROW_EQ) {
+            if ((e.var = yr[r] = nisac_conic_add_free(D)) < 0) rc = e.var;
+            else rc = nisac_conic_scalar(D, NISAC_CONIC_OBJ, e.var, -rw->rhs);
+        } else {
+            e.sign = rw->sense == NISAC_ROW_GE ? 1.0 : -1.0;
+            if ((e.var = yr[r] = nisac_conic_add_nonneg(D)) < 0) rc = e.var;
+            else rc = nisac_conic_scalar(D, NISAC_CONIC_OBJ, e.var, -e.sign * rw->rhs);
+        }
+        for (int t = 0; t < rw->terms.n && !rc; t++) {
+            const term_t *tm = &rw->terms.t[t];
+            if (tm->blk < 0 && tm->p == rw->slack) continue;
+            rc = expand_term(c, base, sbase, tm, 1.0, emit, &e);
+        }
+    }
+    /* the problem's objective: D's right-hand sides */
+    {
+        emit_t e = {D, vrow, -1, 0, BLK_HERM, 0, 0, 0, 1.0, 1};
+        for (int t = 0; t < c->obj.n && !rc; t++) rc = expand_term(c, base, sbase, &c->obj.t[t], 1.0, emit, &e);
+    }
+    if (rc) goto out;
+
+    nisac_conic_opts od = *o;
+    od.solver = NISAC_SOLVER_NATIVE;
+    nisac_conic_result rd;
+    memset(&rd, 0, sizeof rd);
+    if ((rc = native_solve(D, &od, &rd))) goto out;
+    res->iterations = rd.iterations;
+    res->rows = rd.rows;
+    res->dim = rd.dim;
+    switch (rd.status) {
+    case NISAC_STATUS_INFEASIBLE: res->status = NISAC_STATUS_UNBOUNDED; break;
+    case NISAC_STATUS_UNBOUNDED: res->status = NISAC_STATUS_INFEASIBLE; break;
+    default: res->status = rd.status; break;
+    }
+    if ((rc = conic_alloc_solution(c))) goto out;
+    if (D->solved) {
+        /* v = -(D's row duals) */
+        for (int b = 0; b < nb; b++) {
+            const blk_t *bk = &c->blk[b];
+            const int n = bk->n;
+            for (int j = 0; j < n; j++) {
+                if (bk->kind == BLK_SOC) {
+                    c->xh[b][j] = -nisac_conic_row_dual(D, vrow[pslot(c, base, b, j, 0, 0)]);
+                    continue;
+                }
+                for (int i = 0; i <= j; i++) {
+                    double re = -nisac_conic_row_dual(D, vrow[pslot(c, base, b, i, j, 0)]);
+                    double im = bk->kind == BLK_HERM && i < j ? -nisac_conic_row_dual(D, vrow[pslot(c, base, b, i, j, 1)]) : 0.0;
+                    c->xh[b][i + (size_t)j * n] = re + I * im;
+                    c->xh[b][j + (size_t)i * n] = re - I * im;
+                }
+            }
+        }
+        for (int s0 = 0; s0 < ns; s0++)
+            c->xscal[s0] = isslack[s0] ? 0.0 : -nisac_conic_row_dual(D, vrow[sbase + s0]);
+        /* slacks from their rows; row duals from D's variables */
+        for (int r = 0; r < nr; r++) {
+            const row_t *rw = &c->row[r];
+            if (rw->cone >= 0) continue;
+            const double yv = nisac_conic_scalar_value(D, yr[r]);
+            c->ydual[r] = rw->sense == NISAC_ROW_LE ? -yv : yv;
+            if (rw->slack >= 0) {
+                double v = 0;
+                for (int t = 0; t < rw->terms.n; t++) {
+                    const term_t *tm = &rw->terms.t[t];
+                    if (tm->blk < 0 && tm->p == rw->slack) continue;
+                    if (tm->blk < 0) v += creal(tm->v) * c->xscal[tm->p];
+                    else if (c->blk[tm->blk].kind == BLK_SOC) v += creal(tm->v) * creal(c->xh[tm->blk][tm->p]);
+                    else if (tm->kind == TERM_ENTRY)
+                        v += creal(tm->v * c->xh[tm->blk][tm->p + (size_t)tm->q * c->blk[tm->blk].n]);
+                    else {
+                        const int n = c->blk[tm->blk].n;
+                        const double complex *x = c->vpool + c->voff[tm->p], *y = c->vpool + c->voff[tm->q];
+                        double complex acc = 0;
+                        for (int p = 0; p < n; p++)
+                            for (int q = 0; q < n; q++) acc += conj(y[p]) * c->xh[tm->blk][p + (size_t)q * n] * x[q];
+                        v += creal(tm->v * acc);
+                    }
+                }
+                c->xscal[rw->slack] = rw->sense == NISAC_ROW_GE ? v - rw->rhs : rw->rhs - v;
+            }
+        }
+        c->solved = 1;
+    }
+    const int cert = res->status == NISAC_STATUS_INFEASIBLE || res->status == NISAC_STATUS_UNBOUNDED;
+    res->pobj = cert ? NAN : -rd.dobj + c->obj_const;
+    res->dobj = cert ? NAN : -rd.pobj + c->obj_const;
+    res->rel_gap = rd.rel_gap;
+    res->pinf = cert || !c->solved ? NAN : conic_pinf(c);
+out:
+    nisac_conic_free(D);
+    zfree(base);
+    zfree(zb);
+    zfree(zs);
+    zfree(yr);
+    zfree(zk);
+    zfree(isslack);
+    zfree(vrow);
+    return rc;
+}
+
 static int native_supports(const nisac_conic *c)
 {
     (void)c;
     return 1;
 }
 
-const conic_backend conic_backend_native = {"native", native_supports, native_solve};
+static int native_dispatch(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_result *r)
+{
+    if (c->nac > 0) {
+        double t0 = nisac_wtime();
+        int rc = dual_solve(c, o, r);
+        r->wall = nisac_wtime() - t0;
+        return rc;
+    }
+    return native_solve(c, o, r);
+}
+
+const conic_backend conic_backend_native = {"native", native_supports, native_dispatch};

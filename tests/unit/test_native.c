@@ -486,6 +486,93 @@ static void test_sdpa_export(void)
     nisac_conic_free(c);
 }
 
+/* Affine cones (native: through the conic dual; CSDP: slack blocks), both
+ * backends against closed forms:
+ *   min t s.t. ||x - a|| <= t and x in Q, both affine over free scalars:
+ *     the projection distance of test_soc_closed_forms, and x the projection;
+ *   min t + Tr W s.t. [[t, 1+i], [1-i, t]] >= 0, W - e1 e1^H >= 0, W_22 >= 1/2:
+ *     t = sqrt(2) (|1+i|), W = diag(1, 1/2), the row's dual 1. */
+static void test_affine_cones(void)
+{
+    nisac_rng r;
+    nisac_rng_init(&r, 97, 0, 0, NISAC_PURPOSE_ALGO);
+    for (int sv = 0; sv < 2; sv++)
+        for (int trial = 0; trial < 10; trial++) {
+            const int d = 2 + trial * 3;
+            double a[32], pr[32], n1 = 0, dist = 0;
+            for (int i = 0; i < d; i++) a[i] = nisac_rng_uniform(&r) * 2 - 1;
+            for (int i = 1; i < d; i++) n1 += a[i] * a[i];
+            n1 = sqrt(n1);
+            if (n1 <= a[0]) memcpy(pr, a, sizeof(double) * (size_t)d);
+            else if (n1 <= -a[0]) memset(pr, 0, sizeof(double) * (size_t)d);
+            else {
+                pr[0] = (a[0] + n1) / 2;
+                for (int i = 1; i < d; i++) pr[i] = pr[0] * a[i] / n1;
+            }
+            for (int i = 0; i < d; i++) dist += (pr[i] - a[i]) * (pr[i] - a[i]);
+            dist = sqrt(dist);
+            nisac_conic *c = nisac_conic_new();
+            int x[32], t = nisac_conic_add_free(c);
+            for (int i = 0; i < d; i++) x[i] = nisac_conic_add_free(c);
+            nisac_conic_scalar(c, NISAC_CONIC_OBJ, t, 1.0);
+            int k = nisac_conic_add_soc_affine(c, d), q = nisac_conic_add_soc_affine(c, d - 1);
+            nisac_conic_scalar(c, nisac_conic_soc_row(c, k, 0), t, 1.0);
+            for (int i = 0; i < d; i++) {
+                int row = nisac_conic_soc_row(c, k, i + 1);
+                nisac_conic_scalar(c, row, x[i], 1.0);
+                nisac_conic_row_const(c, row, -a[i]);
+                nisac_conic_scalar(c, nisac_conic_soc_row(c, q, i), x[i], 1.0);
+            }
+            nisac_conic_opts o;
+            nisac_conic_opts_default(&o);
+            o.solver = sv ? NISAC_SOLVER_CSDP : NISAC_SOLVER_NATIVE;
+            nisac_conic_result res;
+            CHECK(nisac_conic_solve(c, &o, &res) == NISAC_OK);
+            CHECK_MSG(res.status == NISAC_STATUS_OPTIMAL, "%s d=%d: %s", nisac_solver_name(o.solver), d,
+                      nisac_status_name(res.status));
+            CHECK_REL(res.pobj, dist, 1e-7);
+            double err = 0;
+            for (int i = 0; i < d; i++) err = fmax(err, fabs(nisac_conic_scalar_value(c, x[i]) - pr[i]));
+            CHECK_MSG(err < 1e-3 * (1 + dist), "%s d=%d: projection error %.2e", nisac_solver_name(o.solver), d, err);
+            nisac_conic_free(c);
+        }
+    for (int sv = 0; sv < 2; sv++) {
+        nisac_conic *c = nisac_conic_new();
+        int t = nisac_conic_add_free(c);
+        nisac_conic_scalar(c, NISAC_CONIC_OBJ, t, 1.0);
+        int L = nisac_conic_add_lmi(c, 2);
+        nisac_conic_scalar(c, nisac_conic_lmi_row(c, L, 0, 0, 0), t, 1.0);
+        nisac_conic_scalar(c, nisac_conic_lmi_row(c, L, 1, 1, 0), t, 1.0);
+        nisac_conic_row_const(c, nisac_conic_lmi_row(c, L, 0, 1, 0), 1.0);
+        nisac_conic_row_const(c, nisac_conic_lmi_row(c, L, 0, 1, 1), 1.0);
+        int W = nisac_conic_add_hblock(c, 2);
+        nisac_conic_hentry(c, NISAC_CONIC_OBJ, W, 0, 0, 1.0);
+        nisac_conic_hentry(c, NISAC_CONIC_OBJ, W, 1, 1, 1.0);
+        int L2 = nisac_conic_add_lmi(c, 2);
+        nisac_conic_hentry(c, nisac_conic_lmi_row(c, L2, 0, 0, 0), W, 0, 0, 1.0);
+        nisac_conic_row_const(c, nisac_conic_lmi_row(c, L2, 0, 0, 0), -1.0);
+        nisac_conic_hentry(c, nisac_conic_lmi_row(c, L2, 1, 1, 0), W, 1, 1, 1.0);
+        nisac_conic_hentry(c, nisac_conic_lmi_row(c, L2, 0, 1, 0), W, 0, 1, 1.0);
+        nisac_conic_hentry(c, nisac_conic_lmi_row(c, L2, 0, 1, 1), W, 0, 1, -I);
+        int row = nisac_conic_add_row(c, NISAC_ROW_GE, 0.5);
+        nisac_conic_hentry(c, row, W, 1, 1, 1.0);
+        nisac_conic_opts o;
+        nisac_conic_opts_default(&o);
+        o.solver = sv ? NISAC_SOLVER_CSDP : NISAC_SOLVER_NATIVE;
+        nisac_conic_result res;
+        CHECK(nisac_conic_solve(c, &o, &res) == NISAC_OK);
+        CHECK(res.status == NISAC_STATUS_OPTIMAL);
+        CHECK_REL(res.pobj, sqrt(2.0) + 1.5, 1e-7);
+        double complex Wv[4];
+        CHECK(nisac_conic_hvalue(c, W, Wv, 2) == NISAC_OK);
+        CHECK(cabs(Wv[0] - 1.0) < 1e-6 && cabs(Wv[3] - 0.5) < 1e-6 && cabs(Wv[1]) < 1e-6);
+        CHECK(fabs(nisac_conic_row_dual(c, row) - 1.0) < 1e-6);
+        CHECK(nisac_conic_lmi_row(c, L, 1, 0, 0) < 0); /* below the diagonal: refused */
+        CHECK(nisac_conic_lmi_row(c, L, 1, 1, 1) < 0); /* imaginary part of a diagonal entry */
+        nisac_conic_free(c);
+    }
+}
+
 extern void openblas_set_num_threads(int) __attribute__((weak));
 
 int main(void)
@@ -498,6 +585,7 @@ int main(void)
     RUN(test_threads_bit_identical);
     RUN(test_free_scalars);
     RUN(test_sdpa_export);
+    RUN(test_affine_cones);
     RUN(test_cross_csdp);
     TEST_END();
 }

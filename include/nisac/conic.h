@@ -76,6 +76,13 @@ int nisac_conic_add_soc_affine(nisac_conic *c, int d);
 int nisac_conic_soc_row(const nisac_conic *c, int k, int i);
 int nisac_conic_row_const(nisac_conic *c, int row, double v);
 
+/* Data updates between solves, without rebuilding: a row's right-hand
+ * side, or all of its terms (then add new ones; the objective is row
+ * NISAC_CONIC_OBJ).  A bisection or SCA loop changes its targets this way
+ * and solves again. */
+int nisac_conic_set_rhs(nisac_conic *c, int row, double rhs);
+int nisac_conic_clear_row(nisac_conic *c, int row);
+
 /* Rows added so far (the index the next row will get). */
 int nisac_conic_rows(const nisac_conic *c);
 /* Constraint rows: returns the row index >= 0, or a negative error code. */

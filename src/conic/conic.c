@@ -147,6 +147,28 @@ static int push(nisac_conic *c, int row, int blk, int kind, int p, int q, double
 
 int nisac_conic_rows(const nisac_conic *c) { return c ? c->nrow : 0; }
 
+int nisac_conic_set_rhs(nisac_conic *c, int row, double rhs)
+{
+    if (!c || row < 0 || row >= c->nrow || c->row[row].cone >= 0)
+        return NISAC_FAIL(NISAC_EINVAL, "conic: no constraint row %d", row);
+    if (!isfinite(rhs)) return NISAC_FAIL(NISAC_EINVAL, "conic: row right-hand side not finite");
+    c->row[row].rhs = rhs;
+    free_solution(c);
+    return NISAC_OK;
+}
+
+int nisac_conic_clear_row(nisac_conic *c, int row)
+{
+    terms_t *t = c ? row_terms(c, row) : NULL;
+    if (!t) return NISAC_FAIL(NISAC_EINVAL, "conic: no row %d", row);
+    int keep = 0; /* an inequality keeps its slack */
+    for (int i = 0; i < t->n; i++)
+        if (row >= 0 && t->t[i].blk < 0 && t->t[i].p == c->row[row].slack) t->t[keep++] = t->t[i];
+    t->n = keep;
+    free_solution(c);
+    return NISAC_OK;
+}
+
 static int add_acone(nisac_conic *c, blk_kind kind, int n)
 {
     if (n < 1 || n > 100000) return NISAC_FAIL(NISAC_EINVAL, "conic: cone order %d", n);

@@ -573,6 +573,47 @@ static void test_affine_cones(void)
     }
 }
 
+/* Data updates: a power minimisation whose SINR row is rewritten for a new
+ * target (terms cleared and added again, right-hand side set) solves to
+ * what a fresh build at that target gives, bit for bit. */
+static void test_updates(void)
+{
+    case_t c;
+    make_case(&c, PB_POWERMIN, 3);
+    noma_prob P;
+    double gam[8];
+    CHECK(build_case(&c, &P, gam) == NISAC_OK);
+    nisac_conic_result r1, r2;
+    CHECK(nisac_conic_solve(P.c, NULL, &r1) == NISAC_OK);
+    /* the first (12b) row, for target 2 gamma: Tr(H_l W_k) - 2g sum_{i>k} Tr(H_l W_i) >= 2g sigma^2 */
+    const int row = P.sinr_first, K = c.p.K;
+    const double g2 = 2 * gam[0];
+    CHECK(nisac_conic_clear_row(P.c, row) == NISAC_OK);
+    CHECK(nisac_conic_set_rhs(P.c, row, g2 * c.p.sigma2) == NISAC_OK);
+    CHECK(noma_term_quad(&P, row, 0, c.inst->H, c.inst->H, 1.0) == NISAC_OK);
+    for (int i = 1; i < K; i++) CHECK(noma_term_quad(&P, row, i, c.inst->H, c.inst->H, -g2) == NISAC_OK);
+    CHECK(nisac_conic_solve(P.c, NULL, &r2) == NISAC_OK);
+    /* a fresh builder with user 0's target doubled: the same rows in the same order */
+    noma_prob F;
+    CHECK(noma_prob_init(&F, c.inst, 0, NULL, -1) == NISAC_OK);
+    double gf[8];
+    for (int k = 0; k < K; k++) gf[k] = gam[k];
+    gf[0] = g2;
+    noma_spec s = {gf, c.p.rho_c, c.p.rho_s, 0, -1, -1};
+    CHECK(noma_build(&F, c.inst, &s) == NISAC_OK);
+    nisac_conic_result r3;
+    CHECK(nisac_conic_solve(F.c, NULL, &r3) == NISAC_OK);
+    CHECK(c.p.decoders == NISAC_DECODERS_OWN); /* instance 3: one (12b) row per user */
+    if (c.p.decoders == NISAC_DECODERS_OWN) /* one row per user: the rewritten row is the whole of user 0's (12b) */
+        CHECK_MSG(r2.pobj == r3.pobj, "updated %.17g fresh %.17g", r2.pobj, r3.pobj);
+    CHECK(r2.pobj >= r1.pobj * (1 - 1e-9)); /* a higher target never costs less */
+    nisac_conic_free(F.c);
+    free(F.var);
+    nisac_conic_free(P.c);
+    free(P.var);
+    nisac_noma_instance_free(c.inst);
+}
+
 extern void openblas_set_num_threads(int) __attribute__((weak));
 
 int main(void)
@@ -586,6 +627,7 @@ int main(void)
     RUN(test_free_scalars);
     RUN(test_sdpa_export);
     RUN(test_affine_cones);
+    RUN(test_updates);
     RUN(test_cross_csdp);
     TEST_END();
 }

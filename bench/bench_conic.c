@@ -250,6 +250,58 @@ static void socp16(int reps)
            (double)it[1] / reps, nisac_status_name(st[1]), median(t[1], reps) / median(t[0], reps), worst);
 }
 
+/* Warm starts along a max-min sequence: the relaxation of (13) at targets
+ * converging as Newton's steps do (t, 1.2 t, 1.3 t, 1.33 t, 1.331 t), each
+ * solved cold and warm from the previous target's solution. */
+static void warm(int reps)
+{
+    const double f[5] = {1.0, 1.2, 1.3, 1.33, 1.331};
+    double itc[5] = {0}, itw[5] = {0}, tc = 0, tw = 0, worst = 0;
+    for (int i = 0; i < reps; i++) {
+        nisac_noma_instance *inst = instance(8, 3, 2, 0, 10.0, i);
+        noma_prob prev = {0};
+        double gam[3];
+        for (int k = 0; k < 5; k++) {
+            for (int u = 0; u < 3; u++) gam[u] = 8.0 * f[k];
+            nisac_noma_instance at = *inst;
+            at.gamma = gam;
+            noma_prob P[2];
+            nisac_conic_result r[2];
+            for (int mode = 0; mode < 2; mode++) {
+                noma_prob_init(&P[mode], &at, 0, NULL, -1);
+                noma_spec s = {gam, 1, 1, 0, -1, -1};
+                noma_build(&P[mode], &at, &s);
+                nisac_conic_opts o;
+                nisac_conic_opts_default(&o);
+                if (mode && prev.c) o.warm = prev.c;
+                double t0 = nisac_wtime();
+                nisac_conic_solve(P[mode].c, &o, &r[mode]);
+                *(mode ? &tw : &tc) += nisac_wtime() - t0;
+            }
+            if (k > 0) {
+                itc[k] += r[0].iterations;
+                itw[k] += r[1].iterations;
+            }
+            if (r[0].status == NISAC_STATUS_OPTIMAL && r[1].status == NISAC_STATUS_OPTIMAL)
+                worst = fmax(worst, fabs(r[0].pobj - r[1].pobj) / fmax(1, fabs(r[0].pobj)));
+            if (prev.c) {
+                nisac_conic_free(prev.c);
+                free(prev.var);
+            }
+            prev = P[0]; /* the neighbour: the cold solution of this target */
+            nisac_conic_free(P[1].c);
+            free(P[1].var);
+        }
+        nisac_conic_free(prev.c);
+        free(prev.var);
+        nisac_noma_instance_free(inst);
+    }
+    printf("%-11s (8,3,2) all, targets t x {1.2, 1.3, 1.33, 1.331}: iterations cold / warm", "warm");
+    for (int k = 1; k < 5; k++) printf("  %.1f/%.1f", itc[k] / reps, itw[k] / reps);
+    printf("  (%d channels; optima within %.1e); time cold %.1f ms, warm %.1f ms per sequence\n", reps, worst,
+           1e3 * tc / reps, 1e3 * tw / reps);
+}
+
 int main(int argc, char **argv)
 {
     int reps = 100;
@@ -272,5 +324,6 @@ int main(int argc, char **argv)
     relaxations("robust", 8, 3, 2, 0, 5.0, 1, reps / 10 > 3 ? reps / 10 : 3, 3, NULL);
     soc(reps / 10 > 3 ? reps / 10 : 3);
     socp16(3);
+    warm(reps / 5 > 3 ? reps / 5 : 3);
     return 0;
 }

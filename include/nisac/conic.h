@@ -116,6 +116,10 @@ typedef struct nisac_conic_opts {
                     re-solve at unit scale (csdp; the native backend always works at unit
                     scale); 0: report the verdict as it is (for solves whose failure only
                     drops a candidate, e.g. randomised power re-allocation) */
+    const nisac_conic *warm; /* native: start from the solution of this problem (the same
+                                variables and rows, solved before: a neighbour in a
+                                bisection or SCA sequence), shifted into the cones' interior;
+                                NULL (default): the standard start */
 } nisac_conic_opts;
 void nisac_conic_opts_default(nisac_conic_opts *o);
 /* Backend by name ("native", "csdp"): 0 and *s set, or NISAC_EINVAL. */

@@ -57,6 +57,7 @@ noma_out *noma_out_new(int N, int K)
 void noma_out_free(noma_out *o)
 {
     if (!o) return;
+    nisac_conic_free(o->warm);
     free(o->W);
     free(o->rank_ratio);
     free(o);
@@ -424,12 +425,13 @@ int noma_rank_one(int N, int K, const double complex *Wfull, double complex *w, 
  * dir otherwise) and solves it.  The caller frees P->c in every case. */
 static int build_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_build_fn build,
                        const void *ctx, int only_user, const double complex *dir, int verify, noma_prob *P,
-                       nisac_conic_result *res)
+                       nisac_conic_result *res, const nisac_conic *warm)
 {
     int rc = noma_prob_init(P, inst, dir != NULL, dir, only_user);
     if (!rc) rc = build(P, inst, ctx);
     nisac_conic_opts so = o->sdp;
     so.verify = so.verify && verify;
+    so.warm = warm;
     if (!rc) rc = nisac_conic_solve(P->c, &so, res);
     return rc;
 }
@@ -443,7 +445,7 @@ static int realloc_powers(const nisac_noma_instance *inst, const noma_opts *o, n
     noma_prob P;
     nisac_conic_result res;
     *ok = 0;
-    int rc = build_solve(inst, o, build, ctx, only_user, dir, verify, &P, &res);
+    int rc = build_solve(inst, o, build, ctx, only_user, dir, verify, &P, &res, NULL);
     (*solves)++;
     if (!rc && (res.status == NISAC_STATUS_OPTIMAL || res.status == NISAC_STATUS_INACCURATE)) {
         const int N = inst->p.N;
@@ -467,7 +469,7 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_bui
     noma_prob P;
     nisac_conic_result res;
     out->dPdt = NAN;
-    int rc = build_solve(inst, o, build, ctx, only_user, NULL, 1, &P, &res);
+    int rc = build_solve(inst, o, build, ctx, only_user, NULL, 1, &P, &res, out->keep_warm ? out->warm : NULL);
     out->solves++;
     if (rc) {
         nisac_conic_free(P.c);
@@ -620,7 +622,12 @@ done:
     free(dir);
     free(z);
     free(ev);
-    nisac_conic_free(P.c);
+    if (out->keep_warm && !rc) { /* the solved relaxation starts the next one */
+        nisac_conic_free(out->warm);
+        out->warm = P.c;
+    } else {
+        nisac_conic_free(P.c);
+    }
     free(P.var);
     return rc;
 }

@@ -90,6 +90,8 @@ typedef struct {
                              (envelope theorem: sum over the (12b) rows of y_r (I_r + sigma^2)); NaN: none */
     const char *objective_metric; /* the metric that measures the design's objective */
     double complex *W;    /* N x K */
+    int keep_warm;        /* keep the last solved relaxation (warm) and start the next from it */
+    nisac_conic *warm;    /* owned; freed by noma_out_free */
 } noma_out;
 
 noma_out *noma_out_new(int N, int K);

@@ -18,6 +18,7 @@ void nisac_conic_opts_default(nisac_conic_opts *o)
     o->tol = NISAC_DEF_SDP_TOL;
     o->maxiter = NISAC_DEF_SDP_MAXITER;
     o->verify = 1;
+    o->warm = NULL;
 }
 
 int nisac_solver_from_name(const char *name, nisac_solver *s)

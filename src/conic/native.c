@@ -1262,6 +1262,77 @@ static double nrm2(int n, const double *x)
     return sqrt(s);
 }
 
+/* Smallest eigenvalue of a Hermitian block (work in P->T1). */
+static double psd_min_eig(ws_t *w, psd_t *P, const cplx *A)
+{
+    memcpy(P->T1, A, sizeof(cplx) * (size_t)P->n * P->n);
+    if (LAPACKE_zheev_work(LAPACK_COL_MAJOR, 'N', 'L', P->n, P->T1, P->n, P->ev, w->zwork, w->lzwork, w->rwork) != 0)
+        return NAN;
+    return P->ev[0];
+}
+
+/* The start from a solved neighbour (the same variables and rows): x from
+ * its values, y from its row duals, z = c - A^T y on this problem's data,
+ * each cone shifted into its interior by (its deficit) + a tenth of its
+ * size, tau = 1, kappa the resulting mu.  Returns -1 (standard start kept)
+ * when the neighbour does not match or has no solution. */
+static int warm_start(const nisac_conic *c, const nisac_conic *f, ws_t *w)
+{
+    if (!f->solved || f->nblk != c->nblk || f->nscal != c->nscal || f->nrow != c->nrow || f->nac || c->nac) return -1;
+    for (int b = 0; b < c->nblk; b++)
+        if (f->blk[b].kind != c->blk[b].kind || f->blk[b].n != c->blk[b].n) return -1;
+    const int m = w->m;
+    /* x */
+    for (int j = 0; j < c->nscal; j++) {
+        const double v = f->xscal[j] / w->s;
+        w->xl[w->lpos[j]] = w->lneg[j] >= 0 ? fmax(v, 0.0) : v;
+        if (w->lneg[j] >= 0) w->xl[w->lneg[j]] = fmax(-v, 0.0);
+    }
+    for (int k = 0; k < w->nsoc; k++)
+        for (int i = 0; i < w->Q[k].d; i++) w->xq[w->Q[k].off + i] = creal(f->xh[w->Q[k].bi][i]) / w->s;
+    for (int k = 0; k < w->np; k++)
+        for (size_t i = 0; i < (size_t)w->P[k].n * w->P[k].n; i++) w->P[k].X[i] = f->xh[w->P[k].bi][i] / w->s;
+    /* y, z = c - A^T y */
+    for (int r = 0; r < c->nrow; r++)
+        if (w->rmap[r] >= 0) w->y[w->rmap[r]] = f->ydual[r] * w->s * w->rowd[r] / w->g;
+    PSD_PTRS(Zs, Z);
+    AT_mul(w, w->y, w->zl, w->zq, Zs);
+    for (int j = 0; j < w->nl; j++) w->zl[j] = w->cl[j] - w->zl[j];
+    for (int j = 0; j < w->nqtot; j++) w->zq[j] = w->cq[j] - w->zq[j];
+    for (int k = 0; k < w->np; k++) {
+        psd_t *P = &w->P[k];
+        for (size_t i = 0; i < (size_t)P->n * P->n; i++) P->Z[i] = P->C[i] - P->Z[i];
+        herm_fix(P->n, P->real, P->Z);
+        herm_fix(P->n, P->real, P->X);
+    }
+    /* shift into the interior */
+    for (int pass = 0; pass < 2; pass++) {
+        double *l = pass ? w->zl : w->xl, *q = pass ? w->zq : w->xq;
+        for (int j = 0; j < w->nl; j++) l[j] = fmax(l[j], 0.0) + 0.1 * (1.0 + fabs(l[j]));
+        for (int k = 0; k < w->nsoc; k++) {
+            double *x = q + w->Q[k].off, n1 = 0;
+            for (int i = 1; i < w->Q[k].d; i++) n1 += x[i] * x[i];
+            n1 = sqrt(n1);
+            x[0] = fmax(x[0], n1) + 0.1 * (1.0 + fabs(x[0]) + n1);
+        }
+        for (int k = 0; k < w->np; k++) {
+            psd_t *P = &w->P[k];
+            cplx *A = pass ? P->Z : P->X;
+            const double lmin = psd_min_eig(w, P, A);
+            if (!isfinite(lmin)) return -1;
+            double tr = 0;
+            for (int i = 0; i < P->n; i++) tr += creal(A[i + (size_t)i * P->n]);
+            const double sh = fmax(0.0, -lmin) + 0.1 * (1.0 + fabs(tr) / P->n);
+            for (int i = 0; i < P->n; i++) A[i + (size_t)i * P->n] += sh;
+        }
+    }
+    PSD_PTRS(Xs, X);
+    w->tau = 1.0;
+    w->kappa = fmax(inner(w, w->xl, w->xq, Xs, w->zl, w->zq, Zs) / w->nu, 1e-12);
+    (void)m;
+    return 0;
+}
+
 static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_result *res)
 {
     ws_t W;
@@ -1350,6 +1421,7 @@ static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_r
         }
     w->tau = 1.0;
     w->kappa = alpha * beta;
+    if (o->warm) warm_start(c, o->warm, w); /* or the standard start, when it does not match */
 
     const double bn = fmax(1.0, nrm2(m, w->b));
     double cn2 = 0;

@@ -617,6 +617,73 @@ static void test_updates(void)
     nisac_noma_instance_free(c.inst);
 }
 
+/* Warm starts: each relaxation of a sequence of targets started from the
+ * previous one's solution reaches the same optimum (1e-7) and status as a
+ * cold start; a start from a problem of another shape is ignored. */
+static void test_warm_start(void)
+{
+    int it_cold = 0, it_warm = 0, n = 0;
+    for (uint64_t i = 0; i < 30; i++) {
+        case_t c;
+        make_case(&c, PB_MAXMIN_STEP, 500 + i);
+        nisac_conic *prev = NULL;
+        const double t0 = c.t;
+        for (int k = 0; k < 4; k++) {
+            c.t = t0 * (1.0 + 0.1 * k);
+            noma_prob P[2];
+            double gam[8];
+            nisac_conic_result r[2];
+            for (int mode = 0; mode < 2; mode++) {
+                CHECK(build_case(&c, &P[mode], gam) == NISAC_OK);
+                nisac_conic_opts o;
+                nisac_conic_opts_default(&o);
+                o.warm = mode ? prev : NULL;
+                CHECK(nisac_conic_solve(P[mode].c, &o, &r[mode]) == NISAC_OK);
+            }
+            CHECK_MSG(r[0].status == r[1].status || r[0].status == NISAC_STATUS_INACCURATE ||
+                          r[1].status == NISAC_STATUS_INACCURATE,
+                      "case %d step %d: cold %s, warm %s", (int)i, k, nisac_status_name(r[0].status),
+                      nisac_status_name(r[1].status));
+            if (r[0].status == NISAC_STATUS_OPTIMAL && r[1].status == NISAC_STATUS_OPTIMAL)
+                CHECK_REL(r[1].pobj, r[0].pobj, 1e-7);
+            if (k > 0) {
+                it_cold += r[0].iterations;
+                it_warm += r[1].iterations;
+                n++;
+            }
+            nisac_conic_free(prev);
+            prev = P[0].c;
+            free(P[0].var);
+            nisac_conic_free(P[1].c);
+            free(P[1].var);
+        }
+        /* another shape: ignored */
+        case_t d;
+        make_case(&d, PB_POWERMIN, 900 + i);
+        noma_prob Q;
+        double gq[8];
+        CHECK(build_case(&d, &Q, gq) == NISAC_OK);
+        nisac_conic_opts o;
+        nisac_conic_opts_default(&o);
+        o.warm = prev;
+        nisac_conic_result rq, rc;
+        CHECK(nisac_conic_solve(Q.c, &o, &rq) == NISAC_OK);
+        CHECK(nisac_conic_solve(Q.c, NULL, &rc) == NISAC_OK);
+        if (d.p.N != c.p.N || d.p.K != c.p.K) /* other block orders or counts */
+            CHECK_MSG((rq.pobj == rc.pobj || (isnan(rq.pobj) && isnan(rc.pobj))) && rq.status == rc.status &&
+                          rq.iterations == rc.iterations,
+                      "N %d/%d K %d/%d: %.17g (%d it) vs %.17g (%d it)",
+                      d.p.N, c.p.N, d.p.K, c.p.K, rq.pobj, rq.iterations, rc.pobj, rc.iterations);
+        nisac_conic_free(Q.c);
+        free(Q.var);
+        nisac_noma_instance_free(d.inst);
+        nisac_conic_free(prev);
+        nisac_noma_instance_free(c.inst);
+    }
+    printf("  warm starts: %.1f iterations against %.1f cold (%d solves, targets 10-30%% apart)\n",
+           (double)it_warm / n, (double)it_cold / n, n);
+}
+
 extern void openblas_set_num_threads(int) __attribute__((weak));
 
 int main(void)
@@ -631,6 +698,7 @@ int main(void)
     RUN(test_sdpa_export);
     RUN(test_affine_cones);
     RUN(test_updates);
+    RUN(test_warm_start);
     RUN(test_cross_csdp);
     TEST_END();
 }

@@ -172,6 +172,8 @@ typedef struct nisac_run_opts {
      * boundary (the file can then be resumed).  May be NULL. */
     int (*cancelled)(void *user);
     void *user;
+    int threads;          /* threads per worker process (0 or 1: one; at most 64): the native conic
+                             solves are reentrant; CSDP's are serialised within a process */
 } nisac_run_opts;
 
 typedef struct nisac_run_result {

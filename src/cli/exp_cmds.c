@@ -19,7 +19,7 @@
 static void usage_run(FILE *f)
 {
     fprintf(f,
-            "usage: nisac run CONFIG [--out DIR] [--workers N] [--resume | --force] [--quiet]\n"
+            "usage: nisac run CONFIG [--out DIR] [--workers N] [--threads N] [--resume | --force] [--quiet]\n"
             "                        [--batch N] [--no-summary] [--plot]\n"
             "\n"
             "Runs the Monte Carlo experiment of CONFIG (JSON, schema: docs/experiments.md) and\n"
@@ -29,6 +29,7 @@ static void usage_run(FILE *f)
             "\n"
             "  --out DIR      results folder (default results/NAME, NAME from the config)\n"
             "  --workers N    worker processes (default: the number of online CPUs)\n"
+            "  --threads N    threads per worker process (default 1; 1-64): conic solves are reentrant\n"
             "  --resume       continue an interrupted run from DIR/results.csv.partial\n"
             "  --force        discard earlier results in DIR and start over\n"
             "  --quiet        no progress output\n"
@@ -156,6 +157,9 @@ int nisac_cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--workers")) {
             if (parse_int("run", a, i + 1 < argc ? argv[++i] : NULL, 1, 1024, &li)) return 2;
             o.workers = (int)li;
+        } else if (!strcmp(a, "--threads")) {
+            if (parse_int("run", a, i + 1 < argc ? argv[++i] : NULL, 1, 64, &li)) return 2;
+            o.threads = (int)li;
         } else if (!strcmp(a, "--batch")) {
             if (parse_int("run", a, i + 1 < argc ? argv[++i] : NULL, 1, 1000000, &li)) return 2;
             o.batch = (int)li;

@@ -19,6 +19,7 @@
 #include "exp_internal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
@@ -501,11 +502,13 @@ static int finish(sink_t *k, const paths_t *P, char *msg, size_t msglen)
 }
 
 /* ---- fork-based workers ---- */
+#define MAX_THREADS 64
+
 typedef struct {
     pid_t pid;
     int task_fd, res_fd;
     int outstanding;
-    long pending[2];
+    long pending[2 * MAX_THREADS]; /* units sent and not answered, oldest first */
 } worker_t;
 
 static int read_all(int fd, void *buf, size_t n)
@@ -522,20 +525,48 @@ static int read_all(int fd, void *buf, size_t n)
 }
 
 /* A worker reads unit numbers and answers (unit, rows length, vectors
- * length, rows, vectors) until its task pipe closes.  It installs no
- * signal handler: the parent ends it with SIGKILL. */
-static void worker_main(const nisac_experiment *e, int task_fd, int res_fd)
+ * length, rows, vectors) until its task pipe closes; with several threads
+ * each takes the next unit under a lock and writes its answer whole under
+ * another (answers may then come out of order; the parent puts them back
+ * in order).  It installs no signal handler: the parent ends it with
+ * SIGKILL. */
+typedef struct {
+    const nisac_experiment *e;
+    int task_fd, res_fd;
+    pthread_mutex_t rd, wr;
+} wshared_t;
+
+static void *worker_loop(void *arg)
 {
+    wshared_t *sh = arg;
     long unit;
-    while (read_all(task_fd, &unit, sizeof unit) == 0) {
+    for (;;) {
+        pthread_mutex_lock(&sh->rd);
+        int got = read_all(sh->task_fd, &unit, sizeof unit);
+        pthread_mutex_unlock(&sh->rd);
+        if (got) break;
         unit_text u;
-        if (nisac_experiment_compute(e, unit, &u.rows, &u.vec)) _exit(3);
+        if (nisac_experiment_compute(sh->e, unit, &u.rows, &u.vec)) _exit(3);
         uint64_t hdr[3] = {(uint64_t)unit, strlen(u.rows), strlen(u.vec)};
-        if (write_all(res_fd, (const char *)hdr, sizeof hdr) || write_all(res_fd, u.rows, hdr[1]) ||
-            write_all(res_fd, u.vec, hdr[2]))
-            _exit(4);
+        pthread_mutex_lock(&sh->wr);
+        int bad = write_all(sh->res_fd, (const char *)hdr, sizeof hdr) || write_all(sh->res_fd, u.rows, hdr[1]) ||
+                  write_all(sh->res_fd, u.vec, hdr[2]);
+        pthread_mutex_unlock(&sh->wr);
+        if (bad) _exit(4);
         unit_free(&u);
     }
+    return NULL;
+}
+
+static void worker_main(const nisac_experiment *e, int task_fd, int res_fd, int threads)
+{
+    wshared_t sh = {e, task_fd, res_fd, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER};
+    pthread_t th[MAX_THREADS];
+    int started = 0;
+    for (int t = 1; t < threads; t++)
+        if (pthread_create(&th[started], NULL, worker_loop, &sh) == 0) started++;
+    worker_loop(&sh);
+    for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
     _exit(0);
 }
 
@@ -568,11 +599,11 @@ static int read_unit(int fd, long *unit, unit_text *u)
     return 0;
 }
 
-static int run_forked(const nisac_experiment *e, const nisac_run_opts *o, int nw, long start, long total, sink_t *k,
+static int run_forked(const nisac_experiment *e, const nisac_run_opts *o, int nw, int nt, long start, long total, sink_t *k,
                       int lockfd, progress_t *pg, char *msg, size_t msglen)
 {
     worker_t *w = calloc((size_t)nw, sizeof *w);
-    const long win = 2L * nw + 1;
+    const long win = 2L * nw * nt + 1;
     unit_text *ready = calloc((size_t)win, sizeof *ready);
     struct pollfd *pf = calloc((size_t)nw, sizeof *pf);
     int rc = 0;
@@ -612,18 +643,21 @@ static int run_forked(const nisac_experiment *e, const nisac_run_opts *o, int nw
             if (k->vfd >= 0) close(k->vfd);
             if (k->ifd >= 0) close(k->ifd);
             if (lockfd >= 0) close(lockfd); /* the folder's lock stays with the parent */
-            worker_main(e, tp[0], rp[1]);
+            worker_main(e, tp[0], rp[1], nt);
         }
         close(tp[0]);
         close(rp[1]);
-        w[i] = (worker_t){pid, tp[1], rp[0], 0, {0, 0}};
+        w[i].pid = pid;
+        w[i].task_fd = tp[1];
+        w[i].res_fd = rp[0];
+        w[i].outstanding = 0;
     }
     long next = start;
     for (;;) {
         int stop = cancelled(o);
         /* dispatch within the reorder window */
         for (int i = 0; i < nw && !stop; i++)
-            while (w[i].outstanding < 2 && next < total && next < k->next + win) {
+            while (w[i].outstanding < 2 * nt && next < total && next < k->next + win) {
                 if (send(w[i].task_fd, &next, sizeof next, MSG_NOSIGNAL) != (ssize_t)sizeof next) break;
                 w[i].pending[w[i].outstanding++] = next++;
             }
@@ -641,8 +675,10 @@ static int run_forked(const nisac_experiment *e, const nisac_run_opts *o, int nw
             if (read_unit(w[i].res_fd, &un, &u) == 0) {
                 unit_free(&ready[un % win]);
                 ready[un % win] = u;
-                w[i].pending[0] = w[i].pending[1];
-                w[i].outstanding--;
+                int q = 0;
+                while (q < w[i].outstanding && w[i].pending[q] != un) q++;
+                for (; q + 1 < w[i].outstanding; q++) w[i].pending[q] = w[i].pending[q + 1];
+                if (w[i].outstanding > 0) w[i].outstanding--;
             } else {
                 int st = 0;
                 waitpid(w[i].pid, &st, 0);
@@ -845,13 +881,16 @@ int nisac_experiment_run(const nisac_experiment *e, const nisac_run_opts *o, nis
     k.next = start;
     int workers = o->workers < 1 ? 1 : o->workers;
     if (workers > total - start) workers = (int)(total - start);
+    int threads = o->threads < 1 ? 1 : o->threads > MAX_THREADS ? MAX_THREADS : o->threads;
+    if ((long)workers * threads > total - start) threads = (int)((total - start + workers - 1) / workers);
+    if (threads < 1) threads = 1;
     progress_t pg = {o, {total, start, start, 0, size > 1 ? size : workers, size > 1, 0}, nisac_wtime()};
     if (rank == 0) progress(&pg, start, 0);
 #ifdef NISAC_HAVE_MPI
     if (size > 1) rc = run_mpi(e, o, rank, size, start, total, &k, &pg, msg, msglen);
     else
 #endif
-        if (workers > 1) rc = run_forked(e, o, workers, start, total, &k, lockfd, &pg, msg, msglen);
+        if (workers > 1 || threads > 1) rc = run_forked(e, o, workers, threads, start, total, &k, lockfd, &pg, msg, msglen);
     else rc = run_inproc(e, o, start, total, &k, &pg, msg, msglen);
     if (rank == 0) {
         res->done = k.next;

@@ -66,6 +66,14 @@ static void test_workers_identical(void)
     CHECK_MSG(sh(cmd) == 0, "%s", err);
     CHECK(exists(path("w1/results.csv")));
     CHECK(same_file(path("w1/results.csv"), path("w2/results.csv")));
+    /* threads inside worker processes: the same file */
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s --workers 1 --threads 3 --quiet", bin, path("w.json"), path("w1t3"));
+    CHECK_MSG(sh(cmd) == 0, "%s", err);
+    CHECK(same_file(path("w1/results.csv"), path("w1t3/results.csv")));
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s --workers 2 --threads 2 --quiet", bin, path("w.json"), path("w2t2"));
+    CHECK_MSG(sh(cmd) == 0, "%s", err);
+    CHECK(same_file(path("w1/results.csv"), path("w2t2/results.csv")));
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s --workers 2 --quiet", bin, path("w.json"), path("w2"));
     /* 6 points x 6 trials x 3 algorithms x 3 draws rows + 8 header lines */
     size_t len;
     char *t = slurp(path("w1/results.csv"), &len);

@@ -285,10 +285,13 @@ static int pool_vec(nisac_conic *c, int b, const double complex *x, int n)
     for (int i = c->nvec - 1; i >= 0 && i >= c->nvec - 32; i--)
         if (c->vblk[i] == b && c->vlen[i] == n && !memcmp(c->vpool + c->voff[i], x, sizeof(double complex) * (size_t)n))
             return i;
-    if (grow((void **)&c->voff, &(int){c->capvec}, c->nvec + 1, sizeof(size_t)) ||
-        grow((void **)&c->vlen, &(int){c->capvec}, c->nvec + 1, sizeof(int)) ||
-        grow((void **)&c->vblk, &c->capvec, c->nvec + 1, sizeof(int)))
-        return NISAC_FAIL(NISAC_ENOMEM, "conic: out of memory");
+    if (c->nvec == c->capvec) { /* three parallel arrays, one capacity */
+        int cap = c->capvec, cv = cap, cl = cap;
+        if (grow((void **)&c->voff, &cv, c->nvec + 1, sizeof(size_t)) ||
+            grow((void **)&c->vlen, &cl, c->nvec + 1, sizeof(int)) || grow((void **)&c->vblk, &cap, c->nvec + 1, sizeof(int)))
+            return NISAC_FAIL(NISAC_ENOMEM, "conic: out of memory");
+        c->capvec = cap;
+    }
     if (c->vused + (size_t)n > c->vcap) {
         size_t nc = c->vcap ? c->vcap * 2 : 256;
         while (nc < c->vused + (size_t)n) nc *= 2;

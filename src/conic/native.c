@@ -1005,9 +1005,9 @@ static double soc_step(int d, const double *lam, const double *ds)
     return amax;
 }
 
-/* Step to the boundary for the directions (dx, dz), in the scaled space.
- * Also leaves W dx and W^-T dz in sx*, sz* and per PSD block in dX->T1? no:
- * scaled PSD directions are stored in the caller's arrays sX, sZ. */
+/* Step to the boundary for the directions (dx, dz), measured in the
+ * scaled space; leaves the scaled directions W dx and W^-T dz in sx*, sz*
+ * (orthant, cones) and in sX, sZ (PSD blocks) for the corrector. */
 static double max_step(ws_t *w, cplx *const *sX, cplx *const *sZ)
 {
     double amax = INFINITY;
@@ -1071,9 +1071,6 @@ static void newton(ws_t *w, double eta, double r3, double tk)
     PSD_PTRS(axs, ax);
     PSD_PTRS(dXs, dX);
     PSD_PTRS(dZs, dZ);
-    PSD_PTRS(dx1s, dx1);
-    PSD_PTRS(hcs, hc);
-    PSD_PTRS(r2s, r2);
     PSD_PTRS(e1s, e1);
     PSD_PTRS(e2s, e2);
     /* rhs = -eta r1 - A H^-1 q */
@@ -1159,9 +1156,6 @@ static void newton(ws_t *w, double eta, double r3, double tk)
         herm_fix(P->n, P->real, P->dZ);
         herm_fix(P->n, P->real, P->dX);
     }
-    (void)hcs;
-    (void)dx1s;
-    (void)r2s;
 }
 
 /* The tau column: dy1 = M^-1 (b + A H^-1 c), dx1 = H^-1 (A^T dy1 - c). */
@@ -1231,7 +1225,7 @@ static void make_q(ws_t *w, double sigma_mu, int corrector, double eta, cplx *co
         const int n = P->n;
         cplx *V = P->T1;
         if (corrector) { /* (sX sZ + sZ sX) / 2 */
-            const cplx one = 1, zero = 0, half = 0.5;
+            const cplx zero = 0, half = 0.5;
             cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, &half, sX[k], n, sZ[k], n, &zero, V, n);
             for (int j = 0; j < n; j++)
                 for (int i = 0; i <= j; i++) {
@@ -1239,7 +1233,6 @@ static void make_q(ws_t *w, double sigma_mu, int corrector, double eta, cplx *co
                     V[i + (size_t)j * n] = -a;
                     V[j + (size_t)i * n] = -conj(a);
                 }
-            (void)one;
         } else {
             memset(V, 0, sizeof(cplx) * (size_t)n * n);
         }
@@ -1281,7 +1274,6 @@ static int warm_start(const nisac_conic *c, const nisac_conic *f, ws_t *w)
     if (!f->solved || f->nblk != c->nblk || f->nscal != c->nscal || f->nrow != c->nrow || f->nac || c->nac) return -1;
     for (int b = 0; b < c->nblk; b++)
         if (f->blk[b].kind != c->blk[b].kind || f->blk[b].n != c->blk[b].n) return -1;
-    const int m = w->m;
     /* x */
     for (int j = 0; j < c->nscal; j++) {
         const double v = f->xscal[j] / w->s;
@@ -1329,7 +1321,6 @@ static int warm_start(const nisac_conic *c, const nisac_conic *f, ws_t *w)
     PSD_PTRS(Xs, X);
     w->tau = 1.0;
     w->kappa = fmax(inner(w, w->xl, w->xq, Xs, w->zl, w->zq, Zs) / w->nu, 1e-12);
-    (void)m;
     return 0;
 }
 
@@ -1357,9 +1348,6 @@ static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_r
     PSD_PTRS(Zs, Z);
     PSD_PTRS(Cs, C);
     PSD_PTRS(r2s, r2);
-    PSD_PTRS(dXs, dX);
-    PSD_PTRS(dZs, dZ);
-    PSD_PTRS(axs, ax);
     /* scaled directions of the predictor, per PSD block (n x n): reuse hc and dx1? no: own arrays */
     cplx **sX = zalloc((size_t)(w->np ? w->np : 1), sizeof(cplx *)), **sZ = zalloc((size_t)(w->np ? w->np : 1), sizeof(cplx *));
     int okalloc = sX && sZ;
@@ -1387,7 +1375,7 @@ static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_r
             const psd_t *P = &w->P[k];
             for (int ri = 0; ri < P->nrows; ri++)
                 for (int t = P->rp[P->rows[ri]]; t < P->rp[P->rows[ri] + 1]; t++) {
-                    double nu_ = P->tu[t] < P->n ? 1.0 : sqrt(creal(cblas_dznrm2(P->n, P->U + (size_t)(P->tu[t] - P->n) * P->n, 1) * cblas_dznrm2(P->n, P->U + (size_t)(P->tu[t] - P->n) * P->n, 1)));
+                    double nu_ = P->tu[t] < P->n ? 1.0 : cblas_dznrm2(P->n, P->U + (size_t)(P->tu[t] - P->n) * P->n, 1);
                     double nv_ = P->tv[t] < P->n ? 1.0 : cblas_dznrm2(P->n, P->U + (size_t)(P->tv[t] - P->n) * P->n, 1);
                     double a = cabs(P->tc[t]) * nu_ * nv_;
                     an[P->rows[ri]] += a * a;
@@ -1476,13 +1464,9 @@ static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_r
         for (int j = 0; j < w->nl; j++) r2n2 += w->r2l[j] * w->r2l[j];
         for (int j = 0; j < w->nqtot; j++) r2n2 += w->r2q[j] * w->r2q[j];
         for (int k = 0; k < w->np; k++) r2n2 += cdotr(w->P[k].n, w->P[k].r2, w->P[k].r2);
-        /* relative to the data and to the point itself: ||A x - b tau|| / (tau max(1, ||b||, ||x / tau||)) */
-        const double xn = sqrt(fmax(inner(w, w->xl, w->xq, Xs, w->xl, w->xq, Xs), 0.0)) / w->tau;
-        const double zn = sqrt(fmax(inner(w, w->zl, w->zq, Zs, w->zl, w->zq, Zs), 0.0)) / w->tau;
+        /* relative to the data: ||A x - b tau|| / (tau max(1, ||b||)), likewise the dual */
         pres = nrm2(m, w->r1) / w->tau / bn;
         dres = sqrt(r2n2) / w->tau / cn;
-        (void)xn;
-        (void)zn;
         pobj = cx / w->tau;
         dobj = by / w->tau;
         gap = fabs(pobj - dobj) / (1.0 + fabs(pobj) + fabs(dobj));
@@ -1661,10 +1645,6 @@ static int native_solve(nisac_conic *c, const nisac_conic_opts *o, nisac_conic_r
         if (pres < loose && dres < loose && gap < loose) status = NISAC_STATUS_INACCURATE;
     }
     res->iterations = it;
-    (void)best_merit;
-    (void)dXs;
-    (void)dZs;
-    (void)axs;
 
     /* the solution (or the certificate) in the caller's units */
     if ((rc = conic_alloc_solution(c))) goto out;
@@ -1755,18 +1735,13 @@ typedef struct {
     const int *vrow; /* parameter -> row of D */
 } dual_ctx;
 
-/* Parameter slots: HERM/SYM block b of order n: base + i + j n (Re, i <= j),
- * base + j + i n (Im, i < j); SOC: base + i; scalar s: sbase + s. */
+/* Parameter slots (callers pass i <= j): HERM/SYM block b of order n:
+ * base + i + j n (Re), base + j + i n (Im, i < j); SOC: base + i;
+ * scalar s: sbase + s. */
 static int pslot(const nisac_conic *c, const int *base, int b, int i, int j, int im)
 {
     const int n = c->blk[b].n;
     if (c->blk[b].kind == BLK_SOC) return base[b] + i;
-    if (i > j) {
-        int t = i;
-        i = j;
-        j = t;
-        /* W_ji = conj(W_ij): the caller flips the imaginary part's sign */
-    }
     return base[b] + (im ? j + i * n : i + j * n);
 }
 

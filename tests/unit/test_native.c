@@ -477,9 +477,9 @@ static void test_sdpa_export(void)
                        "1 2 1 1 1\n1 2 2 2 -1\n1 1 1 2 0.25\n1 1 3 4 0.25\n"; /* diagonal block first */
     CHECK_MSG(strcmp(all, want) == 0, "SDPA:\n%s", all);
     unlink(path);
-    /* and the problem solves to its optimum: s0 = 0, W = [[a, 1], [1, 1/a]]... min W00
-     * subject to Re W01 >= 1 alone is unbounded below 0 only through W00 -> 0, W11 -> inf:
-     * the infimum 0 is not attained; both backends must not call it infeasible */
+    /* the problem itself is feasible (s0 = 1, W = 0) with an infimum of 0 that
+     * is not attained (W01 = 1 needs W00 W11 >= 1): no backend may call it
+     * infeasible */
     nisac_conic_result res;
     CHECK(nisac_conic_solve(c, NULL, &res) == NISAC_OK);
     CHECK(res.status != NISAC_STATUS_INFEASIBLE);

@@ -12,6 +12,7 @@
 #include "nisac/channel.h"
 #include "nisac/system.h"
 #include "nisac/noma_isac.h"
+#include "nisac/ris_noma_isac.h"
 #include "nisac/conic.h"
 #include "nisac/algo.h"
 #include "nisac/stats.h"

@@ -2,6 +2,7 @@
 #include "nisac/algo.h"
 #include "nisac/defaults.h"
 #include "nisac/noma_isac.h"
+#include "nisac/ris_noma_isac.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -12,15 +13,30 @@ extern const nisac_algo nisac_algo_sdr_powermin;
 extern const nisac_algo nisac_algo_sdr_maxmin;
 extern const nisac_algo nisac_algo_sdr_robust;
 extern const nisac_algo nisac_algo_oma_sdr;
+extern const nisac_algo nisac_algo_ris_ao;
+extern const nisac_algo nisac_algo_ris_comm_only;
+extern const nisac_algo nisac_algo_ris_discrete;
+extern const nisac_algo nisac_algo_ris_random;
+extern const nisac_algo nisac_algo_ris_no_ris;
+extern const nisac_algo nisac_algo_ris_sdma;
+extern const nisac_algo nisac_algo_ris_oma;
 
 static const nisac_system *const builtin_systems[] = {
     &nisac_system_noma_isac,
+    &nisac_system_ris_noma_isac,
 };
 static const nisac_algo *const builtin_algos[] = {
     &nisac_algo_sdr_powermin,
     &nisac_algo_sdr_maxmin,
     &nisac_algo_sdr_robust,
     &nisac_algo_oma_sdr,
+    &nisac_algo_ris_ao,
+    &nisac_algo_ris_comm_only,
+    &nisac_algo_ris_discrete,
+    &nisac_algo_ris_random,
+    &nisac_algo_ris_no_ris,
+    &nisac_algo_ris_sdma,
+    &nisac_algo_ris_oma,
 };
 
 struct nisac_catalog {

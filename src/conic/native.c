@@ -73,6 +73,9 @@ typedef struct {
     int *cp, *cr;
     double *cv;
     double omega, *wb, *v; /* NT scaling: w = omega^2 ... see soc_scaling */
+    int *ur, nur;          /* the distinct rows the cone touches (its rank-one Schur part) */
+    double *D, *Ds, *S;    /* dense cones: components as columns over ur (nur x d), their scaled
+                              copy, and the local Schur part (nur x nur); NULL: sparse pairs */
 } soc_t;
 
 typedef struct {
@@ -182,6 +185,10 @@ static void ws_free(ws_t *w)
         zfree(w->Q[k].cv);
         zfree(w->Q[k].wb);
         zfree(w->Q[k].v);
+        zfree(w->Q[k].ur);
+        zfree(w->Q[k].D);
+        zfree(w->Q[k].Ds);
+        zfree(w->Q[k].S);
     }
     zfree(w->Q);
     double *d[] = {w->b, w->rowd, w->lcv, w->cl, w->cq, w->xl, w->zl, w->xq, w->zq, w->y, w->dxl, w->dzl,
@@ -427,6 +434,43 @@ static int ws_setup(const nisac_conic *c, ws_t *w)
                 }
             }
         }
+        /* the distinct rows of each cone */
+        unsigned char *seen = w->nsoc ? calloc((size_t)m + 1, 1) : NULL;
+        if (w->nsoc && !seen) rc = OOM;
+        for (int k = 0; !rc && k < w->nsoc; k++) {
+            soc_t *Q = &w->Q[k];
+            Q->ur = zalloc((size_t)Q->cp[Q->d] + 1, sizeof(int));
+            if (!Q->ur) {
+                rc = OOM;
+                break;
+            }
+            Q->nur = 0;
+            for (int p = 0; p < Q->cp[Q->d]; p++)
+                if (!seen[Q->cr[p]]) {
+                    seen[Q->cr[p]] = 1;
+                    Q->ur[Q->nur++] = Q->cr[p];
+                }
+            for (int i = 0; i < Q->nur; i++) seen[Q->ur[i]] = 0;
+            /* dense local Schur part by BLAS when the pairs of entries cost more */
+            double sparse = 0, dense = (double)Q->nur * Q->nur * Q->d;
+            for (int i = 0; i < Q->d; i++) sparse += (double)(Q->cp[i + 1] - Q->cp[i]) * (Q->cp[i + 1] - Q->cp[i]);
+            if (Q->nur >= 16 && dense < 8 * sparse) {
+                Q->D = zalloc((size_t)Q->nur * Q->d, sizeof(double));
+                Q->Ds = zalloc((size_t)Q->nur * Q->d, sizeof(double));
+                Q->S = zalloc((size_t)Q->nur * Q->nur, sizeof(double));
+                int *loc = zalloc((size_t)m + 1, sizeof(int));
+                if (!Q->D || !Q->Ds || !Q->S || !loc) {
+                    zfree(loc);
+                    rc = OOM;
+                    break;
+                }
+                for (int i = 0; i < Q->nur; i++) loc[Q->ur[i]] = i;
+                for (int i = 0; i < Q->d; i++)
+                    for (int p = Q->cp[i]; p < Q->cp[i + 1]; p++) Q->D[loc[Q->cr[p]] + (size_t)i * Q->nur] += Q->cv[p];
+                zfree(loc);
+            }
+        }
+        free(seen);
         /* merge repeated (u, v) pairs within each row's terms on a block */
         for (int k = 0; !rc && k < w->np; k++) {
             psd_t *P = &w->P[k];
@@ -868,22 +912,33 @@ static void schur(ws_t *w)
         memset(g, 0, sizeof(double) * (size_t)m);
         for (int i = 0; i < Q->d; i++)
             for (int p = Q->cp[i]; p < Q->cp[i + 1]; p++) g[Q->cr[p]] += Q->cv[p] * Q->wb[i];
-        for (int i = 0; i < Q->d; i++) {
-            const double s = i ? o2 : -o2;
-            for (int a = Q->cp[i]; a < Q->cp[i + 1]; a++)
-                for (int b = Q->cp[i]; b < Q->cp[i + 1]; b++)
-                    M[Q->cr[a] + (size_t)Q->cr[b] * m] += s * Q->cv[a] * Q->cv[b];
+        if (Q->D) {
+            const int nu = Q->nur;
+            for (int i = 0; i < Q->d; i++) {
+                const double s = i ? o2 : -o2;
+                for (int a = 0; a < nu; a++) Q->Ds[a + (size_t)i * nu] = s * Q->D[a + (size_t)i * nu];
+            }
+            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, nu, nu, Q->d, 1.0, Q->Ds, nu, Q->D, nu, 0.0, Q->S,
+                        nu);
+            for (int b = 0; b < nu; b++) {
+                double *Mb = M + (size_t)Q->ur[b] * m;
+                const double *Sb = Q->S + (size_t)b * nu;
+                for (int a = 0; a < nu; a++) Mb[Q->ur[a]] += Sb[a];
+            }
+        } else {
+            for (int i = 0; i < Q->d; i++) {
+                const double s = i ? o2 : -o2;
+                for (int a = Q->cp[i]; a < Q->cp[i + 1]; a++)
+                    for (int b = Q->cp[i]; b < Q->cp[i + 1]; b++)
+                        M[Q->cr[a] + (size_t)Q->cr[b] * m] += s * Q->cv[a] * Q->cv[b];
+            }
         }
         /* rank one in g: only rows touching the cone */
-        for (int i = 0; i < Q->d; i++)
-            for (int a = Q->cp[i]; a < Q->cp[i + 1]; a++) w->w2[Q->cr[a]] = 1;
-        for (int a = 0; a < m; a++) {
-            if (w->w2[a] == 0) continue;
-            for (int b = 0; b < m; b++)
-                if (w->w2[b] != 0) M[a + (size_t)b * m] += 2.0 * o2 * g[a] * g[b];
+        for (int ib = 0; ib < Q->nur; ib++) {
+            const int b = Q->ur[ib];
+            const double gb = 2.0 * o2 * g[b];
+            for (int ia = 0; ia < Q->nur; ia++) M[Q->ur[ia] + (size_t)b * m] += g[Q->ur[ia]] * gb;
         }
-        for (int i = 0; i < Q->d; i++)
-            for (int a = Q->cp[i]; a < Q->cp[i + 1]; a++) w->w2[Q->cr[a]] = 0;
     }
     /* PSD blocks */
     for (int k = 0; k < w->np; k++) {

@@ -24,6 +24,10 @@
 
 extern const char *const nisac__solver_names[2];
 
+/* A surrogate counts as fallen when it ends more than this (relative)
+ * below its value at the previous point: the conic solves' accuracy. */
+#define SURR_TOL 1e-5
+
 enum { V_FULL, V_COMM, V_DISCRETE, V_RANDOM, V_NORIS, V_SDMA, V_OMA };
 
 static const char *const init_names[] = {"random", "aligned"};
@@ -430,7 +434,9 @@ static int sca_step(ao_t *s, int mode, int phase1, double lambda, step_t *out)
     make_pairs(s, &pr);
     int levels = 0;
     while ((1 << levels) < K) levels++;
-    const double *gmin = &s->p->gamma;
+    /* the phi step keeps a relative margin: its point is projected onto |phi_n| = 1 afterwards */
+    const double margin = mode == 1 ? 1e-3 : 0;
+    const double gmin_v = s->p->gamma * (1 + margin), *gmin = &gmin_v;
     prob_t P = {0};
     P.c = nisac_conic_new();
     double complex *a = malloc(sizeof(double complex) * (size_t)nx * (NISAC_RIS_MAX_K + 2));
@@ -594,7 +600,7 @@ static int sca_step(ao_t *s, int mode, int phase1, double lambda, step_t *out)
         for (int t = 0; !rc && t < T; t++) {
             double kw[NISAC_RIS_MAX_K];
             int nf = radar_filters(s, t, f, kw);
-            const double Gm = s->p->Gamma;
+            const double Gm = s->p->Gamma * (1 + margin);
             row_zero(r1); /* L(x) / Gamma - 1 (+ delta) */
             double S = 0;
             for (int jf = 0; !rc && jf < nf; jf++) {
@@ -678,6 +684,8 @@ static int sca_step(ao_t *s, int mode, int phase1, double lambda, step_t *out)
     if (!rc) {
         if (phase1) {
             rc = nisac_conic_scalar(P.c, NISAC_CONIC_OBJ, P.col[vd], 1);
+            if (mode == 1)
+                for (int n = 0; !rc && n < N; n++) rc = nisac_conic_scalar(P.c, NISAC_CONIC_OBJ, P.col[vs + n], lambda);
             /* delta >= -0.05: bounded, and a margin inside the feasible set */
             row_zero(r0);
             r0->a[vd] = 1;
@@ -797,28 +805,61 @@ static int certified_infeasible(const ao_t *s, char *why, size_t len)
     return 0;
 }
 
-/* Phase 1: SCA on W minimising the shortfall delta until delta < 0. */
-static int feasibility(ao_t *s, int *ok)
+/* Phase 1: SCA minimising the largest normalised shortfall delta,
+ * alternating W steps and (when the phases move) phi steps, until
+ * delta < 0 and the judge finds no violation. */
+static int feasibility(ao_t *s, int move_phi, double lambda, int *ok)
 {
     *ok = 0;
     double prev = INFINITY;
+    int stall = 0;
+    nisac_ris_eval ev;
     for (int it = 0; it < 60; it++) {
         step_t st = {0};
         int rc = update_filters(s);
         if (!rc) rc = sca_step(s, 0, 1, 0, &st);
         if (rc) return rc;
         if (st.status != NISAC_STATUS_OPTIMAL && st.status != NISAC_STATUS_INACCURATE) return NISAC_OK;
-        refresh(s);
-        if (st.delta < -1e-3) {
-            nisac_ris_eval ev;
-            if ((rc = update_filters(s)) || (rc = judge(s, &ev))) return rc;
-            if (max_viol(s, &ev) <= 0) {
+        if ((rc = update_filters(s)) || (rc = judge(s, &ev))) return rc;
+        double merit = max_viol(s, &ev);
+        if (st.delta < -1e-3 && merit <= 0) {
+            *ok = 1;
+            return NISAC_OK;
+        }
+        if (move_phi) {
+            double complex *save = malloc(sizeof(double complex) * (size_t)s->N);
+            if (!save) return NISAC_FAIL(NISAC_ENOMEM, "ris-ao: out of memory");
+            memcpy(save, s->phi, sizeof(double complex) * (size_t)s->N);
+            step_t sp = {0};
+            refresh(s);
+            rc = sca_step(s, 1, 1, lambda, &sp);
+            if (!rc) {
+                for (int n = 0; n < s->N; n++) s->phi[n] = cabs(s->phi[n]) > 0 ? s->phi[n] / cabs(s->phi[n]) : 1;
+                rc = update_filters(s);
+            }
+            if (!rc) rc = judge(s, &ev);
+            int good = sp.status == NISAC_STATUS_OPTIMAL || sp.status == NISAC_STATUS_INACCURATE;
+            if (!rc && good && max_viol(s, &ev) < merit) {
+                merit = max_viol(s, &ev);
+                st.delta = fmin(st.delta, sp.delta);
+            } else if (!rc) {
+                memcpy(s->phi, save, sizeof(double complex) * (size_t)s->N);
+                rc = update_filters(s);
+            }
+            free(save);
+            if (rc) return rc;
+            if (merit <= 0) {
                 *ok = 1;
                 return NISAC_OK;
             }
         }
-        if (prev - st.delta < 1e-7 * (1 + fabs(prev))) return NISAC_OK;
-        prev = st.delta;
+        /* stalled: less than 1% progress over 5 iterations */
+        if (merit < 0.99 * prev) {
+            prev = merit;
+            stall = 0;
+        } else if (++stall >= 5) {
+            return NISAC_OK;
+        }
     }
     return NISAC_OK;
 }
@@ -876,7 +917,7 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
     s.U = calloc((size_t)M * C * (T > 0 ? T : 1), sizeof(double complex));
     s.g = calloc((size_t)M * (s.K + T), sizeof(double complex));
     double complex *vsave = calloc((size_t)M * C + N, sizeof(double complex));
-    double *trace = calloc((size_t)o.max_outer + 2, sizeof(double));
+    double *trace = calloc(2 * (size_t)o.max_outer + 2, sizeof(double));
     int rc = (!s.v || !s.phi || !s.U || !s.g || !vsave || !trace) ? NISAC_FAIL(NISAC_ENOMEM, "ris-ao: out of memory")
                                                                    : 0;
     s.c = s.g ? s.g + (size_t)M * s.K : NULL;
@@ -897,7 +938,7 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
         if (s.ris && variant == V_DISCRETE) quantise(&s, o.bits);
         order_by_gain(&s);
         initial_beams(&s);
-        rc = feasibility(&s, &feasible);
+        rc = feasibility(&s, s.ris && variant != V_RANDOM, o.penalty, &feasible);
     }
     if (!rc && !feasible) {
         r->status = NISAC_STATUS_INFEASIBLE;
@@ -924,7 +965,7 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
                 rc = sca_step(&s, 0, 0, 0, &stp);
                 if (rc) break;
                 int good = stp.status == NISAC_STATUS_OPTIMAL || stp.status == NISAC_STATUS_INACCURATE;
-                if (good && stp.obj < stp.obj_old * (1 - 1e-7)) {
+                if (good && stp.obj < stp.obj_old * (1 - SURR_TOL)) {
                     s.inner_decreases++;
                     s.surr_worst = fmax(s.surr_worst, (stp.obj_old - stp.obj) / stp.obj_old);
                 }
@@ -949,7 +990,7 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
                     rc = sca_step(&s, 1, 0, lambda, &stp);
                     if (rc) break;
                     good = stp.status == NISAC_STATUS_OPTIMAL || stp.status == NISAC_STATUS_INACCURATE;
-                    if (good && stp.obj < stp.obj_old - 1e-7 * fabs(stp.obj_old)) {
+                    if (good && stp.obj < stp.obj_old - SURR_TOL * fabs(stp.obj_old)) {
                         s.inner_decreases++;
                         s.surr_worst = fmax(s.surr_worst, (stp.obj_old - stp.obj) / fabs(stp.obj_old));
                     }
@@ -966,17 +1007,18 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
                     rate = ev.sum_rate;
                 }
             }
-            if (!rc) trace[ntrace < o.max_outer + 1 ? ntrace++ : ntrace - 1] = rate;
+            if (!rc) trace[ntrace < 2 * o.max_outer + 2 ? ntrace++ : ntrace - 1] = rate;
             if (rate - before <= o.tol * fmax(1, fabs(rate))) break;
         }
         if (!rc && variant == V_DISCRETE && phase == 0) {
             /* quantise the converged phases, restore feasibility with W, then AO over W and U */
             quantise(&s, o.bits);
+            nisac_report_set1(r, "quantised_at", ntrace);
             if (s.scheme == NISAC_RIS_NOMA) order_by_gain(&s);
             rc = update_filters(&s);
             if (!rc) rc = judge(&s, &ev);
             if (!rc && max_viol(&s, &ev) > 0) {
-                rc = feasibility(&s, &feasible);
+                rc = feasibility(&s, 0, o.penalty, &feasible);
                 if (!rc && !feasible) {
                     r->status = NISAC_STATUS_INFEASIBLE;
                     snprintf(r->note, sizeof r->note,
@@ -1054,3 +1096,53 @@ const nisac_algo nisac_algo_ris_sdma = {"ris-sdma", "ris-noma-isac",
 const nisac_algo nisac_algo_ris_oma = {"ris-oma", "ris-noma-isac",
                                        "baseline without NOMA: OMA, K equal time shares", ao_opts, NOPTS, oma_design,
                                        NULL};
+
+/* One W step (P3 SCA) from the feasible point (W, phi) with the filters
+ * (53) and the decoding order by gain, on backend `solver`: the new W
+ * and the surrogate's value relative to the old point.  Hidden in the
+ * shared library; tests compare backends with it. */
+int nisac__ris_wstep(const nisac_ris_instance *in, int scheme, double complex *W, const double complex *phi, int solver,
+                     double *obj);
+int nisac__ris_wstep(const nisac_ris_instance *in, int scheme, double complex *W, const double complex *phi, int solver,
+                     double *obj)
+{
+    ao_t s = {0};
+    s.in = in;
+    s.p = &in->p;
+    s.M = in->p.M, s.N = in->p.N, s.K = in->p.K, s.T = in->p.T, s.C = in->p.K + 1;
+    s.scheme = scheme;
+    s.radar = s.T > 0;
+    s.ris = phi != NULL;
+    s.sicpow = 1;
+    s.sg = sqrt(in->p.P_max / in->p.sigma2);
+    s.kr = (1 - in->p.rcs_fluct) * in->p.rcs * in->p.L * in->p.P_max / in->p.sigma_r2;
+    nisac_conic_opts_default(&s.copts);
+    s.copts.solver = (nisac_solver)solver;
+    const int M = s.M, C = s.C, T = s.T;
+    s.v = calloc((size_t)M * C, sizeof(double complex));
+    s.phi = calloc((size_t)s.N, sizeof(double complex));
+    s.U = calloc((size_t)M * C * (T > 0 ? T : 1), sizeof(double complex));
+    s.g = calloc((size_t)M * (s.K + T), sizeof(double complex));
+    int rc = (!s.v || !s.phi || !s.U || !s.g) ? NISAC_FAIL(NISAC_ENOMEM, "ris-ao: out of memory") : 0;
+    if (!rc) {
+        s.c = s.g + (size_t)M * s.K;
+        double sp = sqrt(in->p.P_max);
+        for (int i = 0; i < M * C; i++) s.v[i] = W[i] / sp;
+        if (phi) memcpy(s.phi, phi, sizeof(double complex) * (size_t)s.N);
+        order_by_gain(&s);
+        rc = update_filters(&s);
+    }
+    step_t st = {0};
+    if (!rc) rc = sca_step(&s, 0, 0, 0, &st);
+    if (!rc && st.status != NISAC_STATUS_OPTIMAL) rc = NISAC_FAIL(NISAC_EINVAL, "wstep: status %d", (int)st.status);
+    if (!rc) {
+        double sp = sqrt(in->p.P_max);
+        for (int i = 0; i < M * C; i++) W[i] = s.v[i] * sp;
+        *obj = st.obj;
+    }
+    free(s.v);
+    free(s.phi);
+    free(s.U);
+    free(s.g);
+    return rc;
+}

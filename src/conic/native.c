@@ -934,10 +934,9 @@ static void schur(ws_t *w)
             }
         }
         /* rank one in g: only rows touching the cone */
-        for (int ib = 0; ib < Q->nur; ib++) {
-            const int b = Q->ur[ib];
-            const double gb = 2.0 * o2 * g[b];
-            for (int ia = 0; ia < Q->nur; ia++) M[Q->ur[ia] + (size_t)b * m] += g[Q->ur[ia]] * gb;
+        for (int ia = 0; ia < Q->nur; ia++) {
+            const int a = Q->ur[ia];
+            for (int ib = 0; ib < Q->nur; ib++) M[a + (size_t)Q->ur[ib] * m] += 2.0 * o2 * g[a] * g[Q->ur[ib]];
         }
     }
     /* PSD blocks */

@@ -19,11 +19,11 @@ void nisac_ris_params_default(nisac_ris_params *p)
     p->T = 2;
     p->ris_cols = 8;
     p->L = 1024;
-    p->P_max = nisac_undb(30) * 1e-3;
+    p->P_max = nisac_undb(40) * 1e-3;
     p->sigma2 = nisac_undb(-80) * 1e-3;
     p->sigma_r2 = nisac_undb(-80) * 1e-3;
     p->gamma = nisac_undb(5);
-    p->Gamma = nisac_undb(10);
+    p->Gamma = nisac_undb(5);
     p->rcs = 1;
     p->rcs_fluct = 0;
     p->pfa = 1e-4;
@@ -39,11 +39,11 @@ void nisac_ris_params_default(nisac_ris_params *p)
     p->d_ru = 8;
     p->user_deg = -90 * M_PI / 180;
     p->user_spread = 60 * M_PI / 180;
-    p->d_rt = 8;
+    p->d_rt = 5;
     p->target_deg = 90 * M_PI / 180;
     p->target_spread = 60 * M_PI / 180;
-    p->h_bs = 10;
-    p->h_ris = 10;
+    p->h_bs = 0;
+    p->h_ris = 0;
     p->map_size = 80;
 }
 

@@ -34,7 +34,7 @@ LIB := $(BUILD)/libnisac.a
 SO := $(BUILD)/libnisac.so
 PROG := $(BUILD)/nisac
 
-.PHONY: all test check-asan check-symbols check-faults bench bench-conic clean run-default figures-000 bench-figures-000 fuzz fuzz-build
+.PHONY: all test check-asan check-symbols check-faults bench bench-conic clean run-default figures-000 figures-002 bench-figures-000 fuzz fuzz-build
 all: $(LIB) $(SO) $(PROG)
 
 $(BUILD)/%.o: %.c
@@ -115,6 +115,15 @@ figures-000: $(PROG)
 	@for f in $(FIG000); do \
 	  $(PROG) run experiments/paper000/$$f.json --out results/paper000/$$f --workers $(WORKERS) --resume --plot || exit 1; \
 	done
+
+# Paper 002's figures: results, summaries and plots in results/paper002/NAME/
+# (Figs. 5-9 by --plot, Figs. 2-4 by experiments/paper002/plot_extra.py).
+FIG002 := fig2_3 fig4 fig5 fig6 fig7 fig8 fig9
+figures-002: $(PROG)
+	@for f in $(FIG002); do \
+	  $(PROG) run experiments/paper002/$$f.json --out results/paper002/$$f --workers $(WORKERS) --resume --plot || exit 1; \
+	done
+	@/usr/bin/python3 experiments/paper002/plot_extra.py results/paper002
 
 # Wall time of each paper-000 experiment with 1 and 2 workers, and a
 # check that both give the same file.

@@ -45,8 +45,12 @@ static const nisac_param_def ao_opts[] = {
      "penalty-CCP steps of the passive beamforming P7 per AO iteration"},
     {"penalty", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 1e-4, 0, 1e6, NISAC_PF_OPEN_LO, NULL, 0, NULL, 0, NULL,
      "initial unit-modulus penalty (relative to the objective)"},
-    {"penalty_growth", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 2, 1, 100, 0, NULL, 0, NULL, 0, NULL,
+    {"penalty_growth", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 4, 1, 1000, 0, NULL, 0, NULL, 0, NULL,
      "factor of the penalty per CCP step"},
+    {"unit_tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 1e-6, 0, 1, NISAC_PF_OPEN_LO, NULL, 0, NULL, 0, NULL,
+     "the CCP goes on until every |phi_n|^2 >= 1 - unit_tol before projecting"},
+    {"max_ccp", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", 30, 1, 100000, 0, NULL, 0, NULL, 0, NULL,
+     "CCP steps per AO iteration at most"},
     {"bits", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", 2, 1, 16, 0, NULL, 0, NULL, 0, NULL,
      "discrete phase: bits per RIS element (2^bits levels)"},
     {"init", NULL, NISAC_PT_CHOICE, NISAC_PC_NONE, "", 0, 0, 1, 0, init_names, 2, NULL, 0, NULL,
@@ -59,8 +63,8 @@ static const nisac_param_def ao_opts[] = {
 #define NOPTS ((int)(sizeof ao_opts / sizeof ao_opts[0]))
 
 typedef struct {
-    int solver, max_outer, w_steps, phi_steps, bits, init, starts;
-    double tol, penalty, growth, feas_tol;
+    int solver, max_outer, w_steps, phi_steps, bits, init, starts, max_ccp;
+    double tol, penalty, growth, feas_tol, unit_tol;
 } ao_opts_t;
 
 static void opts_from(const nisac_params *o, ao_opts_t *a)
@@ -76,6 +80,8 @@ static void opts_from(const nisac_params *o, ao_opts_t *a)
     a->init = (int)nisac_params_get(o, "init");
     a->starts = (int)nisac_params_get(o, "starts");
     a->feas_tol = nisac_params_get(o, "feas_tol");
+    a->unit_tol = nisac_params_get(o, "unit_tol");
+    a->max_ccp = (int)nisac_params_get(o, "max_ccp");
 }
 
 /* ---- the state of one design ---- */
@@ -924,13 +930,14 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
     nisac_rng rng;
     nisac_rng_init(&rng, seed, 0, 0, NISAC_PURPOSE_ALGO);
     char why[160] = "";
-    int feasible = 0, rejected = 0, iters = 0, ntrace = 0;
+    int feasible = 0, rejected = 0, iters = 0, ntrace = 0, ccp_steps_max = 0;
     if (!rc && certified_infeasible(&s, why, sizeof why)) {
         r->status = NISAC_STATUS_INFEASIBLE;
         snprintf(r->note, sizeof r->note, "infeasible (certified by a bound over all phases): %s", why);
         nisac_report_set1(r, "certified", 1);
         goto done;
     }
+    double t0 = nisac_wtime(), tw = 0, tu = 0, tp = 0, tf;
     for (int st = 0; !rc && st < o.starts && !feasible; st++) {
         if (!s.ris) memset(s.phi, 0, sizeof(double complex) * (size_t)N);
         else if (o.init == 1 && st == 0 && variant != V_RANDOM) aligned_phases(&s, s.phi);
@@ -940,6 +947,8 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
         initial_beams(&s);
         rc = feasibility(&s, s.ris && variant != V_RANDOM, o.penalty, &feasible);
     }
+    tf = nisac_wtime() - t0;
+    nisac_report_set1(r, "time_phase1", tf);
     if (!rc && !feasible) {
         r->status = NISAC_STATUS_INFEASIBLE;
         snprintf(r->note, sizeof r->note,
@@ -959,6 +968,7 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
             const double before = rate;
             iters++;
             /* active beamforming P3 */
+            double tb = nisac_wtime();
             for (int j = 0; !rc && j < o.w_steps; j++) {
                 memcpy(vsave, s.v, sizeof(double complex) * (size_t)M * C);
                 step_t stp = {0};
@@ -977,14 +987,21 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
                     break;
                 }
             }
+            tw += nisac_wtime() - tb;
             /* receive filters (53) */
+            tb = nisac_wtime();
             if (!rc) rc = update_filters(&s);
+            tu += nisac_wtime() - tb;
             /* passive beamforming P7 by penalty CCP */
+            tb = nisac_wtime();
             if (!rc && move_phi) {
                 memcpy(vsave + (size_t)M * C, s.phi, sizeof(double complex) * (size_t)N);
                 double lambda = o.penalty;
                 int good = 1;
-                for (int j = 0; !rc && j < o.phi_steps && good; j++) {
+                /* at least phi_steps CCP steps, then on (penalty growing) until every
+                   |phi_n|^2 >= 1 - unit_tol, at most max_ccp steps */
+                double unit_gap = 1;
+                for (int j = 0; !rc && good && (j < o.phi_steps || unit_gap > o.unit_tol) && j < o.max_ccp; j++) {
                     step_t stp = {0};
                     refresh(&s);
                     rc = sca_step(&s, 1, 0, lambda, &stp);
@@ -995,7 +1012,10 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
                         s.surr_worst = fmax(s.surr_worst, (stp.obj_old - stp.obj) / fabs(stp.obj_old));
                     }
                     lambda *= o.growth;
+                    unit_gap = 0;
+                    for (int n = 0; n < N; n++) unit_gap = fmax(unit_gap, 1 - creal(s.phi[n] * conj(s.phi[n])));
                 }
+                ccp_steps_max = unit_gap > o.unit_tol ? ccp_steps_max + 1 : ccp_steps_max;
                 for (int n = 0; n < N; n++) s.phi[n] = cabs(s.phi[n]) > 0 ? s.phi[n] / cabs(s.phi[n]) : 1;
                 if (!rc) rc = update_filters(&s);
                 if (!rc) rc = judge(&s, &ev);
@@ -1007,6 +1027,7 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
                     rate = ev.sum_rate;
                 }
             }
+            tp += nisac_wtime() - tb;
             if (!rc) trace[ntrace < 2 * o.max_outer + 2 ? ntrace++ : ntrace - 1] = rate;
             if (rate - before <= o.tol * fmax(1, fabs(rate))) break;
         }
@@ -1046,11 +1067,15 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
                      (s.scheme == NISAC_RIS_NOMA ? NISAC_RIS_C_ORDER | NISAC_RIS_C_SICPOW : 0);
         r->objective_metric = "sum_rate";
         nisac_report_set(r, "trace", trace, ntrace);
+        nisac_report_set1(r, "time_w", tw);
+        nisac_report_set1(r, "time_filter", tu);
+        nisac_report_set1(r, "time_phi", tp);
     }
 done:
     r->iterations = iters;
     r->solves = s.solves;
     nisac_report_set1(r, "rejected", rejected);
+    nisac_report_set1(r, "ccp_unconverged", ccp_steps_max);
     nisac_report_set1(r, "inner_decreases", s.inner_decreases);
     nisac_report_set1(r, "surrogate_worst_fall", s.surr_worst);
     free(s.v);

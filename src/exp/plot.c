@@ -217,7 +217,7 @@ static int one_plot(const nisac_experiment *e, const nisac_exp_plot *pl, const n
     fprintf(fg, "# %s: plot '%s' of %s; regenerate with 'nisac plot %s'\n", e->name, pl->file,
             e->path[0] ? e->path : "(config)", e->path[0] ? e->path : "CONFIG");
     fprintf(fg, "set terminal pngcairo size 900,620 enhanced font 'Sans,12'\nset output '%s.png.tmp'\n", pl->file);
-    fprintf(fg, "set grid\nset key below box\nset style data linespoints\nset datafile missing 'nan'\n");
+    fprintf(fg, "set grid\nset key outside right top vertical box\nset style data linespoints\nset datafile missing 'nan'\n");
     if (pl->title[0]) fprintf(fg, "set title "), gq(fg, pl->title), fputc('\n', fg);
     const char *xl = pl->xlabel[0] ? pl->xlabel : pl->kind == NISAC_PLOT_LINE ? pl->x : pl->y;
     const char *yl = pl->ylabel[0] ? pl->ylabel : pl->kind == NISAC_PLOT_LINE ? pl->y :

@@ -118,7 +118,7 @@ figures-000: $(PROG)
 
 # Paper 002's figures: results, summaries and plots in results/paper002/NAME/
 # (Figs. 5-9 by --plot, Figs. 2-4 by experiments/paper002/plot_extra.py).
-FIG002 := fig2_3 fig4 fig5 fig6 fig7 fig8 fig9
+FIG002 := fig2_3 fig4 fig5 fig6 fig7 fig8 fig9 radar_threshold
 figures-002: $(PROG)
 	@for f in $(FIG002); do \
 	  $(PROG) run experiments/paper002/$$f.json --out results/paper002/$$f --workers $(WORKERS) --resume --plot || exit 1; \

@@ -4,7 +4,7 @@
  * same designs on the CSDP backend as the peer (same builder, same SOCP
  * sequence).  Medians over channel draws; one core (OpenBLAS 1 thread).
  *
- *   build/bench/bench_ris [DRAWS [CSDP_DRAWS]]   (defaults 20 and 3)
+ *   build/bench/bench_ris [DRAWS [CSDP_DRAWS]]   (defaults 20 and 2)
  * The CSDP peer runs at N = 16: at N = 64 one design took over 18 minutes
  * and 2.5 GB on CSDP. */
 #include "bench_util.h"
@@ -51,7 +51,7 @@ static one_t run(const nisac_system *s, const nisac_params *p, const char *algo,
 int main(int argc, char **argv)
 {
     if (openblas_set_num_threads) openblas_set_num_threads(1);
-    int n = argc > 1 ? atoi(argv[1]) : 20, nc = argc > 2 ? atoi(argv[2]) : 3;
+    int n = argc > 1 ? atoi(argv[1]) : 20, nc = argc > 2 ? atoi(argv[2]) : 2;
     if (n < 1 || n > 1000 || nc < 0 || nc > n) {
         fprintf(stderr, "usage: bench_ris [DRAWS (1..1000) [CSDP_DRAWS (0..DRAWS)]]\n");
         return 2;

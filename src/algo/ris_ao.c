@@ -59,11 +59,13 @@ static const nisac_param_def ao_opts[] = {
      "starting phases the feasibility phase tries before giving up"},
     {"feas_tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 1e-6, 0, INFINITY, 0, NULL, 0, NULL, 0, NULL,
      "relative violation tolerated when the model re-evaluates the design"},
+    {"no_sic_power", NULL, NISAC_PT_BOOL, NISAC_PC_NONE, "", 0, 0, 1, 0, NULL, 0, NULL, 0, NULL,
+     "NOMA: drop the SIC power order (43) of (27g), keep the decodability (14) alone"},
 };
 #define NOPTS ((int)(sizeof ao_opts / sizeof ao_opts[0]))
 
 typedef struct {
-    int solver, max_outer, w_steps, phi_steps, bits, init, starts, max_ccp;
+    int solver, max_outer, w_steps, phi_steps, bits, init, starts, max_ccp, sic_power;
     double tol, penalty, growth, feas_tol, unit_tol;
 } ao_opts_t;
 
@@ -82,6 +84,7 @@ static void opts_from(const nisac_params *o, ao_opts_t *a)
     a->feas_tol = nisac_params_get(o, "feas_tol");
     a->unit_tol = nisac_params_get(o, "unit_tol");
     a->max_ccp = (int)nisac_params_get(o, "max_ccp");
+    a->sic_power = nisac_params_get(o, "no_sic_power") == 0;
 }
 
 /* ---- the state of one design ---- */
@@ -912,7 +915,7 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
     s.scheme = variant == V_SDMA ? NISAC_RIS_SDMA : variant == V_OMA ? NISAC_RIS_OMA : NISAC_RIS_NOMA;
     s.radar = variant != V_COMM && s.T > 0;
     s.ris = variant != V_NORIS;
-    s.sicpow = 1;
+    s.sicpow = o.sic_power;
     s.sg = sqrt(in->p.P_max / in->p.sigma2);
     s.kr = (1 - in->p.rcs_fluct) * in->p.rcs * in->p.L * in->p.P_max / in->p.sigma_r2;
     nisac_conic_opts_default(&s.copts);
@@ -1064,7 +1067,7 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
         d->scheme = s.scheme;
         d->imposed = NISAC_RIS_C_SINR | NISAC_RIS_C_POWER | (s.radar ? NISAC_RIS_C_RADAR : 0) |
                      (s.ris ? NISAC_RIS_C_UNIT : 0) | (s.radar && s.scheme != NISAC_RIS_OMA ? NISAC_RIS_C_FILTER : 0) |
-                     (s.scheme == NISAC_RIS_NOMA ? NISAC_RIS_C_ORDER | NISAC_RIS_C_SICPOW : 0);
+                     (s.scheme == NISAC_RIS_NOMA ? NISAC_RIS_C_ORDER | (s.sicpow ? NISAC_RIS_C_SICPOW : 0u) : 0u);
         r->objective_metric = "sum_rate";
         nisac_report_set(r, "trace", trace, ntrace);
         nisac_report_set1(r, "time_w", tw);

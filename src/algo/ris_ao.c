@@ -104,6 +104,7 @@ typedef struct {
     nisac_conic_opts copts;
     int solves;
     int inner_decreases;                   /* inner steps whose surrogate fell below the previous point's */
+    int failures;                          /* conic solves that ended without a usable point */
     double surr_worst;                     /* largest relative fall of a surrogate */
 } ao_t;
 
@@ -374,10 +375,11 @@ static void refresh(ao_t *s)
     nisac_ris_effective(s->in, s->ris ? s->phi : NULL, s->g, s->c);
 }
 
-static double geo_value(int K, const double *gam, int levels)
+/* the tower's value at gamma: (prod (1 + gamma_k) / (1 + G_k))^(1 / 2^levels) */
+static double geo_value(int K, const double *gam, const double *G, int levels)
 {
     double l = 0;
-    for (int k = 0; k < K; k++) l += log1p(gam[k]);
+    for (int k = 0; k < K; k++) l += log1p(gam[k]) - log1p(G[k]);
     return exp(l / (1 << levels));
 }
 
@@ -477,46 +479,61 @@ static int sca_step(ao_t *s, int mode, int phase1, double lambda, step_t *out)
     }
     const int vg = 2 * nx, vb = vg + K, vt = vb + pr.n, vd = vt + ntree, vs = vd + 1;
     row_t *r0 = big ? &big[nbig - 1] : NULL, *r1 = big ? &big[nbig - 2] : NULL, *qr = big;
-    double gam_old[NISAC_RIS_MAX_K];
+    /* SINR pairs at the current point: ebar = e_{j,i}, ib = interference + 1 */
+    double gam_old[NISAC_RIS_MAX_K], G[NISAC_RIS_MAX_K];
+    double complex ebar[NISAC_RIS_MAX_K * NISAC_RIS_MAX_K];
+    double ibar[NISAC_RIS_MAX_K * NISAC_RIS_MAX_K];
     for (int k = 0; k < K; k++) gam_old[k] = INFINITY;
-    /* SINR pairs: interference cone and tangent row */
     for (int pi = 0; !rc && pi < pr.n; pi++) {
         const int j = pr.dec[pi], i = pr.sig[pi];
+        double complex kk;
         double ib = 1;
         for (int q = 0; q < pr.nint[pi]; q++) {
-            double complex kk;
             user_expr(s, mode, j, 1 + pr.intf[pi][q], a, &kk);
             double complex e = expr_val(nx, a, kk, x);
             ib += creal(e) * creal(e) + cimag(e) * cimag(e);
-            row_zero(&qr[2 * q]);
-            row_add_re(&qr[2 * q], nx, a, kk, 1);
-            row_zero(&qr[2 * q + 1]);
-            row_add_re(&qr[2 * q + 1], nx, a, kk, -I);
         }
-        /* t = beta - 1 >= sum |e|^2 */
+        user_expr(s, mode, j, 1 + i, a, &kk);
+        ebar[pi] = expr_val(nx, a, kk, x);
+        ibar[pi] = ib;
+        gam_old[i] = fmin(gam_old[i], creal(ebar[pi] * conj(ebar[pi])) / ib);
+    }
+    /* variables in units of the current point: gamma_i = G_i gt_i, beta = ib bt */
+    for (int k = 0; k < K; k++) G[k] = fmax(1, gam_old[k]);
+    for (int pi = 0; !rc && pi < pr.n; pi++) {
+        const int j = pr.dec[pi], i = pr.sig[pi];
+        const double ib = ibar[pi], si = 1 / sqrt(ib);
+        for (int q = 0; q < pr.nint[pi]; q++) {
+            double complex kk;
+            user_expr(s, mode, j, 1 + pr.intf[pi][q], a, &kk);
+            row_zero(&qr[2 * q]);
+            row_add_re(&qr[2 * q], nx, a, kk, si);
+            row_zero(&qr[2 * q + 1]);
+            row_add_re(&qr[2 * q + 1], nx, a, kk, -I * si);
+        }
+        /* bt - 1/ib >= sum |e|^2 / ib */
         row_zero(r1);
         r1->a[vb + pi] = 1;
-        r1->k = -1;
+        r1->k = -1 / ib;
         if (pr.nint[pi] > 0) rc = emit_rcone(&P, 2 * pr.nint[pi], qr, r1);
         else rc = emit_ge0(&P, r1);
         if (rc) break;
-        /* 2 Re(ebar^* e) / ib - |ebar|^2 beta / ib^2 - gamma_i >= 0 */
+        /* tangent of |e|^2 / beta: 2 Re(ebar^* e) / ib - |ebar|^2 bt / ib - G_i gt_i >= 0 */
         double complex kk;
         user_expr(s, mode, j, 1 + i, a, &kk);
-        double complex eb = expr_val(nx, a, kk, x);
-        double e2 = creal(eb) * creal(eb) + cimag(eb) * cimag(eb);
-        gam_old[i] = fmin(gam_old[i], e2 / ib);
-        double sc = 1 / fmax(1, e2 / ib);
+        const double complex eb = ebar[pi];
+        const double e2 = creal(eb) * creal(eb) + cimag(eb) * cimag(eb);
+        const double sc = 1 / fmax(1, e2 / ib);
         row_zero(r0);
         row_add_re(r0, nx, a, kk, 2 * conj(eb) / ib * sc);
-        r0->a[vb + pi] = -e2 / (ib * ib) * sc;
-        r0->a[vg + i] = -sc;
+        r0->a[vb + pi] = -e2 / ib * sc;
+        r0->a[vg + i] = -G[i] * sc;
         rc = emit_ge0(&P, r0);
     }
     /* gamma_i >= gamma_min (phase 1: gamma_i / gamma_min + delta >= 1) */
     for (int k = 0; !rc && k < K; k++) {
         row_zero(r0);
-        r0->a[vg + k] = 1 / *gmin;
+        r0->a[vg + k] = G[k] / *gmin;
         r0->k = -1;
         if (phase1) r0->a[vd] = 1;
         rc = emit_ge0(&P, r0);
@@ -670,7 +687,10 @@ static int sca_step(ao_t *s, int mode, int phase1, double lambda, step_t *out)
                     int id = node[2 * i + side];
                     row_zero(uu);
                     if (id == -1) uu->k = 1;
-                    else if (id <= -2) uu->a[-id - 2] = 1, uu->k = 1; /* 1 + gamma */
+                    else if (id <= -2) { /* (1 + G gt) / (1 + G) */
+                        const double g = G[-id - 2 - vg];
+                        uu->a[-id - 2] = g / (1 + g), uu->k = 1 / (1 + g);
+                    }
                     else uu->a[id] = 1;
                     row_zero(ww);
                     memcpy(ww->a, uu->a, sizeof(double) * (size_t)nv);
@@ -704,10 +724,15 @@ static int sca_step(ao_t *s, int mode, int phase1, double lambda, step_t *out)
             row_zero(r0);
             r0->a[vd] = 1;
             if (!rc) rc = emit_ge0(&P, r0); /* delta unused: pin at 0 from below, no cost */
-            double told = geo_value(K, gam_old, levels);
+            double told = geo_value(K, gam_old, G, levels);
             if (!rc) {
-                if (root <= -2) rc = nisac_conic_scalar(P.c, NISAC_CONIC_OBJ, P.col[-root - 2], -1 / told);
-                else rc = nisac_conic_scalar(P.c, NISAC_CONIC_OBJ, P.col[root], -1 / told);
+                if (root <= -2) { /* one user: the leaf (1 + G gt) / (1 + G) itself */
+                    const double g = G[-root - 2 - vg];
+                    rc = nisac_conic_scalar(P.c, NISAC_CONIC_OBJ, P.col[-root - 2], -g / ((1 + g) * told));
+                    if (!rc) rc = nisac_conic_obj_const(P.c, -1 / ((1 + g) * told));
+                } else {
+                    rc = nisac_conic_scalar(P.c, NISAC_CONIC_OBJ, P.col[root], -1 / told);
+                }
             }
             if (!rc && mode == 1)
                 for (int n = 0; !rc && n < N; n++) rc = nisac_conic_scalar(P.c, NISAC_CONIC_OBJ, P.col[vs + n], lambda);
@@ -828,7 +853,11 @@ static int feasibility(ao_t *s, int move_phi, double lambda, int *ok)
         int rc = update_filters(s);
         if (!rc) rc = sca_step(s, 0, 1, 0, &st);
         if (rc) return rc;
-        if (st.status != NISAC_STATUS_OPTIMAL && st.status != NISAC_STATUS_INACCURATE) return NISAC_OK;
+        if (st.status != NISAC_STATUS_OPTIMAL && st.status != NISAC_STATUS_INACCURATE) {
+            if (st.status != NISAC_STATUS_INFEASIBLE) *ok = -1; /* the solver failed: not a verdict */
+            s->failures++;
+            return NISAC_OK;
+        }
         if ((rc = update_filters(s)) || (rc = judge(s, &ev))) return rc;
         double merit = max_viol(s, &ev);
         if (st.delta < -1e-3 && merit <= 0) {
@@ -848,6 +877,7 @@ static int feasibility(ao_t *s, int move_phi, double lambda, int *ok)
             }
             if (!rc) rc = judge(s, &ev);
             int good = sp.status == NISAC_STATUS_OPTIMAL || sp.status == NISAC_STATUS_INACCURATE;
+            if (!good) s->failures++;
             if (!rc && good && max_viol(s, &ev) < merit) {
                 merit = max_viol(s, &ev);
                 st.delta = fmin(st.delta, sp.delta);
@@ -941,7 +971,8 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
         goto done;
     }
     double t0 = nisac_wtime(), tw = 0, tu = 0, tp = 0, tf;
-    for (int st = 0; !rc && st < o.starts && !feasible; st++) {
+    int numerical = 0;
+    for (int st = 0; !rc && st < o.starts && feasible != 1; st++) {
         if (!s.ris) memset(s.phi, 0, sizeof(double complex) * (size_t)N);
         else if (o.init == 1 && st == 0 && variant != V_RANDOM) aligned_phases(&s, s.phi);
         else random_phases(&rng, N, s.phi);
@@ -949,10 +980,17 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
         order_by_gain(&s);
         initial_beams(&s);
         rc = feasibility(&s, s.ris && variant != V_RANDOM, o.penalty, &feasible);
+        numerical |= feasible == -1;
     }
     tf = nisac_wtime() - t0;
     nisac_report_set1(r, "time_phase1", tf);
-    if (!rc && !feasible) {
+    if (!rc && feasible != 1 && numerical) {
+        r->status = NISAC_STATUS_NUMERICAL;
+        snprintf(r->note, sizeof r->note, "the conic solver failed in the feasibility phase (%d failed solves)",
+                 s.failures);
+        goto done;
+    }
+    if (!rc && feasible != 1) {
         r->status = NISAC_STATUS_INFEASIBLE;
         snprintf(r->note, sizeof r->note,
                  "no feasible starting point: the feasibility phase failed from %d starting phases (not a proof)",
@@ -987,6 +1025,7 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
                 } else {
                     memcpy(s.v, vsave, sizeof(double complex) * (size_t)M * C);
                     if (good) rejected++;
+                    else s.failures++;
                     break;
                 }
             }
@@ -1010,6 +1049,7 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
                     rc = sca_step(&s, 1, 0, lambda, &stp);
                     if (rc) break;
                     good = stp.status == NISAC_STATUS_OPTIMAL || stp.status == NISAC_STATUS_INACCURATE;
+                    if (!good) s.failures++;
                     if (good && stp.obj < stp.obj_old - SURR_TOL * fabs(stp.obj_old)) {
                         s.inner_decreases++;
                         s.surr_worst = fmax(s.surr_worst, (stp.obj_old - stp.obj) / fabs(stp.obj_old));
@@ -1043,8 +1083,8 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
             if (!rc) rc = judge(&s, &ev);
             if (!rc && max_viol(&s, &ev) > 0) {
                 rc = feasibility(&s, 0, o.penalty, &feasible);
-                if (!rc && !feasible) {
-                    r->status = NISAC_STATUS_INFEASIBLE;
+                if (!rc && feasible != 1) {
+                    r->status = feasible == -1 ? NISAC_STATUS_NUMERICAL : NISAC_STATUS_INFEASIBLE;
                     snprintf(r->note, sizeof r->note,
                              "no feasible beams for the quantised phases (feasibility phase failed; not a proof)");
                     goto done;
@@ -1079,6 +1119,7 @@ done:
     r->solves = s.solves;
     nisac_report_set1(r, "rejected", rejected);
     nisac_report_set1(r, "ccp_unconverged", ccp_steps_max);
+    nisac_report_set1(r, "solver_failures", s.failures);
     nisac_report_set1(r, "inner_decreases", s.inner_decreases);
     nisac_report_set1(r, "surrogate_worst_fall", s.surr_worst);
     free(s.v);

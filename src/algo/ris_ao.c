@@ -966,7 +966,7 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
     int feasible = 0, rejected = 0, iters = 0, ntrace = 0, ccp_steps_max = 0;
     if (!rc && certified_infeasible(&s, why, sizeof why)) {
         r->status = NISAC_STATUS_INFEASIBLE;
-        snprintf(r->note, sizeof r->note, "infeasible (certified by a bound over all phases): %s", why);
+        snprintf(r->note, sizeof r->note, "infeasible (certified by an upper bound valid for every design): %s", why);
         nisac_report_set1(r, "certified", 1);
         goto done;
     }

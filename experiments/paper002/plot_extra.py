@@ -59,10 +59,15 @@ def fig2_3(d):
                 k = i * n + j
                 f.write('%.3f %.3f %.4f\n' % (xs[k], ys[k], ms[k]))
             f.write('\n')
+    nx, ny = get('node_x'), get('node_y')
+    k = sum(1 for x in v if x['metric'] == 'user_order')  # users recorded per design
+    names = ['DFBS', 'RIS'] + ['U%d' % (i + 1) for i in range(k)] + ['T%d' % (i + 1) for i in range(len(nx) - 2 - k)]
+    labels = ''.join("set label '%s' at %.3f,%.3f front point pt 7 ps 1.2 lc rgb 'white' offset 0.6,0.6 tc rgb 'white'\n"
+                     % (n, x, y) for n, x, y in zip(names, nx, ny))
     gnuplot("set terminal pngcairo size 900,760 enhanced font 'Sans,12'\nset output '%s'\nunset key\n"
             "set view map\nset xlabel 'x (m)'\nset ylabel 'y (m)'\nset cblabel 'beampattern gain (69) (dBm)'\n"
-            "set size ratio -1\nset title 'Paper 002, Fig. 2: signal energy of the joint DFBS-RIS beams'\n"
-            "plot '%s' using 1:2:3 with image\n" % (os.path.join(d, 'fig2_3', 'fig2.png'), dat))
+            "set size ratio -1\nset title 'Paper 002, Fig. 2: signal energy of the joint DFBS-RIS beams'\n%s"
+            "plot '%s' using 1:2:3 with image\n" % (os.path.join(d, 'fig2_3', 'fig2.png'), labels, dat))
 
 
 if __name__ == '__main__':

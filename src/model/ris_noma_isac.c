@@ -474,8 +474,9 @@ double nisac_ris_beampattern(const nisac_ris_instance *in, const double complex 
         rician(NULL, N, aR, p->c0 * pow(d, -p->pl_rt), 0, 1, ht);
         effective_row(in, hb, ht, phi, cb);
         val = 0;
-        for (int i = 0; i < C; i++) {
-            double complex s = nisac_cdot(M, W + (size_t)i * M, cb); /* sum conj(w) cb */
+        for (int i = 0; i < C; i++) { /* |c(p)^T w_i|^2 */
+            double complex s = 0;
+            for (int m = 0; m < M; m++) s += cb[m] * W[(size_t)i * M + m];
             val += creal(s) * creal(s) + cimag(s) * cimag(s);
         }
     }

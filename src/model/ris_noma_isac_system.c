@@ -59,8 +59,8 @@ static const nisac_param_def params[P_COUNT] = {
     INT_P("trace_points", 0, 0, 10000, "outer iterations of the objective trace metric (0: none)"),
 };
 
-static const char *const dims[] = {"user", "target", "angle", "pixel", "iteration"};
-enum { D_USER, D_TARGET, D_ANGLE, D_PIXEL, D_ITER };
+static const char *const dims[] = {"user", "target", "angle", "pixel", "iteration", "node"};
+enum { D_USER, D_TARGET, D_ANGLE, D_PIXEL, D_ITER, D_NODE };
 
 static const nisac_constraint_def constraints[] = {
     {"radar_snr", "(27b)", "radar SNR bound (26) >= Gamma at every target"},
@@ -74,7 +74,7 @@ static const nisac_constraint_def constraints[] = {
 
 enum { M_SUM_RATE, M_USER_RATE, M_USER_SINR, M_MIN_SINR, M_SENSE_SINR, M_GAIN, M_ORDER, M_SNR, M_SNR_LB, M_MIN_SNR,
        M_PD, M_MIN_PD, M_POWER, M_SENSE_POWER, M_MAX_VIOL, M_UNIT, M_ITER, M_SOLVES, M_WALL, M_REJECTED, M_BP_ANGLE,
-       M_BP, M_MAP_X, M_MAP_Y, M_MAP, M_TRACE, M_COUNT };
+       M_BP, M_MAP_X, M_MAP_Y, M_MAP, M_TRACE, M_NODE_X, M_NODE_Y, M_COUNT };
 
 #define DA (NISAC_MF_DESIGN | NISAC_MF_ALWAYS)
 static const nisac_metric_def metrics[M_COUNT] = {
@@ -106,6 +106,8 @@ static const nisac_metric_def metrics[M_COUNT] = {
     {"map_dbm", "dBm", D_PIXEL, NISAC_PC_DB, NISAC_MF_DESIGN, "beampattern gain (69) at each map point (mW)"},
     {"trace_sum_rate", "bit/s/Hz", D_ITER, NISAC_PC_NONE, DA,
      "sum rate after each outer iteration (the last value repeated after convergence)"},
+    {"node_x", "m", D_NODE, NISAC_PC_NONE, NISAC_MF_ALWAYS, "x of the DFBS, the RIS, the users, the targets (with the map)"},
+    {"node_y", "m", D_NODE, NISAC_PC_NONE, NISAC_MF_ALWAYS, "y of the same nodes"},
 };
 
 static const nisac_input_def inputs[] = {
@@ -174,6 +176,7 @@ static void dim_sizes(const nisac_params *ps, int *size)
     size[D_ANGLE] = (int)ps->v[P_BP];
     size[D_PIXEL] = (int)ps->v[P_MAP] * (int)ps->v[P_MAP];
     size[D_ITER] = (int)ps->v[P_TRACE];
+    size[D_NODE] = ps->v[P_MAP] > 0 ? 2 + (int)ps->v[P_K] + (int)ps->v[P_T] : 0;
 }
 
 static int instance_new(const nisac_params *ps, int model, const nisac_inputs *in, uint64_t seed, uint64_t point,
@@ -281,6 +284,11 @@ static int evaluate(const nisac_instance *inst, const nisac_design_t *d, const n
             v[M_MAP_Y][i] = pos[1];
             v[M_MAP][i] = ri->geometric ? nisac_ris_beampattern(ri, W, ris_off ? NULL : phi, pos) * 1e3 : NAN;
         }
+    for (int i = 0; i < ev->len[M_NODE_X]; i++) {
+        const double *pos = i == 0 ? ri->bs : i == 1 ? ri->ris : i < 2 + K ? ri->user[i - 2] : ri->target[i - 2 - K];
+        v[M_NODE_X][i] = ri->geometric ? pos[0] : NAN;
+        v[M_NODE_Y][i] = ri->geometric ? pos[1] : NAN;
+    }
     int len = 0;
     const double *tr = r ? nisac_report_get(r, "trace", &len) : NULL;
     for (int i = 0; i < ev->len[M_TRACE]; i++)
@@ -293,7 +301,7 @@ const nisac_system nisac_system_ris_noma_isac = {
     "ris-noma-isac",
     "paper 002: RIS-empowered NOMA-ISAC, DFBS with M antennas, RIS of N elements, K users, T targets",
     params, P_COUNT,
-    dims, 5,
+    dims, 6,
     metrics, M_COUNT,
     constraints, (int)(sizeof constraints / sizeof constraints[0]),
     inputs, (int)(sizeof inputs / sizeof inputs[0]),

@@ -165,6 +165,37 @@ static void test_judge_no_ris_closed_form(void)
     nisac_ris_instance_free(in);
 }
 
+/* The beampattern gain (69) at a target's position is the power that
+ * target receives, sum_i |c_t^T w_i|^2, from its own channels. */
+static void test_beampattern_at_targets(void)
+{
+    nisac_ris_params p;
+    nisac_ris_params_default(&p);
+    nisac_rng rng;
+    nisac_rng_init(&rng, 11, 0, 0, 1);
+    nisac_ris_instance *in;
+    CHECK(nisac_ris_instance_draw(&p, &rng, &in) == 0);
+    const int M = p.M, N = p.N, C = p.K + 1;
+    double complex *W = malloc(sizeof(double complex) * (size_t)M * C), *phi = malloc(sizeof(double complex) * (size_t)N);
+    double complex *c = malloc(sizeof(double complex) * (size_t)M * p.T);
+    nisac_rng_cn_vec(&rng, M * C, 1, W);
+    for (int n = 0; n < N; n++) phi[n] = cexp(I * 2 * M_PI * nisac_rng_uniform(&rng));
+    nisac_ris_effective(in, phi, NULL, c);
+    for (int t = 0; t < p.T; t++) {
+        double want = 0;
+        for (int i = 0; i < C; i++) {
+            double complex z = 0;
+            for (int m = 0; m < M; m++) z += c[(size_t)t * M + m] * W[(size_t)i * M + m];
+            want += creal(z * conj(z));
+        }
+        CHECK_REL(nisac_ris_beampattern(in, W, phi, in->target[t]), want, 1e-10);
+    }
+    free(W);
+    free(phi);
+    free(c);
+    nisac_ris_instance_free(in);
+}
+
 /* Monotone AO, judged feasibility, no inner surrogate decrease, on
  * several seeds and every variant. */
 static void test_ao_monotone_feasible(void)
@@ -267,6 +298,7 @@ int main(void)
     RUN(test_filter_vs_generalised_eig);
     RUN(test_marcum_q);
     RUN(test_judge_no_ris_closed_form);
+    RUN(test_beampattern_at_targets);
     RUN(test_ao_monotone_feasible);
     RUN(test_wstep_native_vs_csdp);
     RUN(test_infeasible_targets);

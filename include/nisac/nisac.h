@@ -13,6 +13,8 @@
 #include "nisac/system.h"
 #include "nisac/noma_isac.h"
 #include "nisac/ris_noma_isac.h"
+#include "nisac/holo.h"
+#include "nisac/impair.h"
 #include "nisac/conic.h"
 #include "nisac/algo.h"
 #include "nisac/stats.h"

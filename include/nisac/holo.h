@@ -51,6 +51,16 @@ double nisac_upa_rayleigh(const nisac_upa *a, double *diag);
  * L the Cholesky factors, so E[h h^H] = R.  rho in [0, 1). */
 int nisac_upa_correlated(const nisac_upa *a, double rho, nisac_rng *rng, double complex *h);
 
+/* (1): h = sqrt(beta) sum_p alpha_p a(theta_p, phi_p, r_p), alpha_p ~
+ * CN(0, var[p]) (the var summing to 1 by (5)), exact responses (2). */
+int nisac_holo_user_channel(const nisac_upa *a, double beta, int P, const double *theta, const double *phi,
+                            const double *r, const double *var, nisac_rng *rng, double complex *h);
+
+/* (7): the bistatic radar gain beta_l of H_l = beta_l a a^H (a the exact
+ * response at the target), beta_l = sqrt(rcs Gt Gr lambda^2 / ((4 pi)^3 R^4))
+ * e^{-j 4 pi R / lambda}; R and lambda in metres, rcs in m^2. */
+double complex nisac_holo_radar_gain(double rcs, double Gt, double Gr, double lambda, double R);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

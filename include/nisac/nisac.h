@@ -15,6 +15,7 @@
 #include "nisac/ris_noma_isac.h"
 #include "nisac/holo.h"
 #include "nisac/impair.h"
+#include "nisac/rs_noma_isac.h"
 #include "nisac/conic.h"
 #include "nisac/algo.h"
 #include "nisac/stats.h"

@@ -4,6 +4,7 @@
 #include "nisac/core.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 /* element position and the point's unit direction */
 static void element(const nisac_upa *a, int i, double *ex, double *ey)
@@ -69,4 +70,27 @@ int nisac_upa_correlated(const nisac_upa *a, double rho, nisac_rng *rng, double 
     for (int n = 1; n < My; n++)
         for (int m = 0; m < Mx; m++) h[m + Mx * n] = rho * h[m + Mx * (n - 1)] + c * h[m + Mx * n];
     return NISAC_OK;
+}
+
+int nisac_holo_user_channel(const nisac_upa *a, double beta, int P, const double *theta, const double *phi,
+                            const double *r, const double *var, nisac_rng *rng, double complex *h)
+{
+    const int M = a->Mx * a->My;
+    for (int i = 0; i < M; i++) h[i] = 0;
+    double complex *ap = malloc(sizeof(double complex) * (size_t)M);
+    if (!ap) return NISAC_FAIL(NISAC_ENOMEM, "channel: out of memory");
+    for (int p = 0; p < P; p++) {
+        const double complex alpha = sqrt(var[p]) * nisac_rng_cn(rng);
+        nisac_upa_response(a, r[p], theta[p], phi[p], NISAC_HOLO_EXACT, ap);
+        for (int i = 0; i < M; i++) h[i] += sqrt(beta) * alpha * ap[i];
+    }
+    free(ap);
+    return NISAC_OK;
+}
+
+double complex nisac_holo_radar_gain(double rcs, double Gt, double Gr, double lambda, double R)
+{
+    const double amp = sqrt(rcs * Gt * Gr * lambda * lambda / (pow(4 * M_PI, 3) * pow(R, 4)));
+    const double f = 2 * R / lambda; /* 4 pi R / lambda = 2 pi f */
+    return amp * cexp(-I * 2 * M_PI * (f - floor(f)));
 }

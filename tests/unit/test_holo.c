@@ -236,6 +236,39 @@ static void test_coupling_and_csi(void)
     CHECK_REL(sqrt(ne / nh), 0.1, 1e-12);
 }
 
+/* (1) has the covariance (5): E[h h^H] = beta sum_p var_p a_p a_p^H
+ * (20000 draws; entries within 5 beta max|a|^2 / sqrt(draws)); (7) has
+ * the radar-equation amplitude and the two-way phase. */
+static void test_user_and_radar_channels(void)
+{
+    nisac_upa a = {3, 3, 0.25, 0.25};
+    const int M = 9, D = 20000;
+    const double th[2] = {0.3, 1.1}, ph[2] = {0.2, -1.0}, r[2] = {3, 40}, var[2] = {0.7, 0.3}, beta = 2.0;
+    double complex a0[9], a1[9], h[9], C[81] = {0};
+    nisac_upa_response(&a, r[0], th[0], ph[0], NISAC_HOLO_EXACT, a0);
+    nisac_upa_response(&a, r[1], th[1], ph[1], NISAC_HOLO_EXACT, a1);
+    nisac_rng g;
+    nisac_rng_init(&g, 27, 0, 0, 1);
+    for (int t = 0; t < D; t++) {
+        CHECK(nisac_holo_user_channel(&a, beta, 2, th, ph, r, var, &g, h) == 0);
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < M; j++) C[i + M * j] += h[i] * conj(h[j]) / D;
+    }
+    double worst = 0, scale = 0;
+    for (int i = 0; i < M; i++) scale = fmax(scale, fmax(cabs(a0[i]), cabs(a1[i])));
+    scale = beta * scale * scale;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < M; j++) {
+            double complex want = beta * (var[0] * a0[i] * conj(a0[j]) + var[1] * a1[i] * conj(a1[j]));
+            worst = fmax(worst, cabs(C[i + M * j] - want));
+        }
+    CHECK_MSG(worst <= 5 * scale / sqrt((double)D), "covariance error %g > %g", worst, 5 * scale / sqrt((double)D));
+    const double lam = 3e-3, R = 17.3, rcs = 0.5;
+    double complex b = nisac_holo_radar_gain(rcs, 1, 1, lam, R);
+    CHECK_REL(creal(b * conj(b)), rcs * lam * lam / (pow(4 * M_PI, 3) * pow(R, 4)), 1e-12);
+    CHECK(cabs(b / cabs(b) - cexp(-I * fmod(4 * M_PI * R / lam, 2 * M_PI))) < 1e-9);
+}
+
 int main(void)
 {
     RUN(test_exact_distance);
@@ -246,5 +279,6 @@ int main(void)
     RUN(test_iq_imbalance_irr);
     RUN(test_phase_noise_variance);
     RUN(test_coupling_and_csi);
+    RUN(test_user_and_radar_channels);
     TEST_END();
 }

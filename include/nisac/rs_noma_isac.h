@@ -1,0 +1,48 @@
+/* Rate-splitting NOMA (paper 004, section 4): the rates of a design,
+ * judged on a channel.  docs/models/rs_noma_isac.md, section 4.
+ *
+ * Users are in G groups; each group g has a common stream (beam
+ * Wc[:, g], power inside the beam), each user k a private stream
+ * (Wp[:, k]); an optional sensing stream ws.  Every beam carries its
+ * power (the paper's w sqrt(P) with ||w|| = 1, (26h)). */
+#ifndef NISAC_RS_NOMA_ISAC_H
+#define NISAC_RS_NOMA_ISAC_H
+
+#include <complex.h>
+#include "nisac/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
+
+typedef struct nisac_rs_layout {
+    int M, K, G;
+    const int *group; /* K: group of each user (0..G-1) */
+    const int *order; /* K: decoding position of each user's private message inside its group
+                         (0 first: decoded, then cancelled, by every later user of the group) */
+} nisac_rs_layout;
+
+typedef struct nisac_rs_rates {
+    double *common;     /* G: common rate, the minimum over the group's users of log2(1 + SINR_c) (18), (20) */
+    double *sinr_c;     /* K: SINR of its group's common stream at each user (18) */
+    double *sinr_p;     /* K: SINR of each private message, the minimum over its decoders (19), (21) */
+    double *rate_p;     /* K: private rates log2(1 + sinr_p) */
+    double *rate;       /* K: total rates c_k + rate_p (22) with the common portions c_k */
+    double sum;         /* sum of rate */
+} nisac_rs_rates;
+
+/* H: M x K (h_k, received signal h_k^H x), Wc: M x G (NULL: no common
+ * streams), Wp: M x K, ws: M (NULL: none), share: K fractions of their
+ * group's common rate (summing to 1 per group; NULL: equal shares).
+ * out's arrays are the caller's (G and K entries). */
+int nisac_rs_rates_eval(const nisac_rs_layout *L, const double complex *H, const double complex *Wc,
+                        const double complex *Wp, const double complex *ws, double sigma2, const double *share,
+                        nisac_rs_rates *out);
+
+#pragma GCC visibility pop
+
+#ifdef __cplusplus
+}
+#endif
+#endif

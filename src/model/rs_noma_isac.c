@@ -1,0 +1,92 @@
+/* Rate-splitting NOMA rates (include/nisac/rs_noma_isac.h). */
+#include "nisac/rs_noma_isac.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double abs2(double complex z) { return creal(z) * creal(z) + cimag(z) * cimag(z); }
+
+int nisac_rs_rates_eval(const nisac_rs_layout *L, const double complex *H, const double complex *Wc,
+                        const double complex *Wp, const double complex *ws, double sigma2, const double *share,
+                        nisac_rs_rates *out)
+{
+    const int M = L->M, K = L->K, G = L->G;
+    if (M < 1 || K < 1 || G < 1 || !(sigma2 > 0))
+        return NISAC_FAIL(NISAC_EINVAL, "rs rates: M=%d K=%d G=%d sigma2=%g", M, K, G, sigma2);
+    for (int k = 0; k < K; k++)
+        if (L->group[k] < 0 || L->group[k] >= G)
+            return NISAC_FAIL(NISAC_EINVAL, "rs rates: user %d in group %d of %d", k + 1, L->group[k], G);
+    /* gains: pc[k*G + g] = |h_k^H wc_g|^2, pp[k*K + i] = |h_k^H wp_i|^2, ps[k] = |h_k^H ws|^2 */
+    double *pc = calloc((size_t)K * G + (size_t)K * K + K, sizeof(double));
+    if (!pc) return NISAC_FAIL(NISAC_ENOMEM, "rs rates: out of memory");
+    double *pp = pc + (size_t)K * G, *ps = pp + (size_t)K * K;
+    for (int k = 0; k < K; k++) {
+        const double complex *h = H + (size_t)k * M;
+        double complex s;
+        for (int g = 0; Wc && g < G; g++) {
+            s = 0;
+            for (int m = 0; m < M; m++) s += conj(h[m]) * Wc[(size_t)g * M + m];
+            pc[(size_t)k * G + g] = abs2(s);
+        }
+        for (int i = 0; i < K; i++) {
+            s = 0;
+            for (int m = 0; m < M; m++) s += conj(h[m]) * Wp[(size_t)i * M + m];
+            pp[(size_t)k * K + i] = abs2(s);
+        }
+        if (ws) {
+            s = 0;
+            for (int m = 0; m < M; m++) s += conj(h[m]) * ws[m];
+            ps[k] = abs2(s);
+        }
+    }
+    for (int g = 0; g < G; g++) out->common[g] = INFINITY;
+    for (int k = 0; k < K; k++) {
+        const int g = L->group[k];
+        /* (20): every other common stream, every private stream, the sensing stream */
+        double itf = sigma2 + ps[k];
+        for (int j = 0; j < G; j++)
+            if (j != g) itf += pc[(size_t)k * G + j];
+        for (int i = 0; i < K; i++) itf += pp[(size_t)k * K + i];
+        out->sinr_c[k] = pc[(size_t)k * G + g] / itf;
+        out->common[g] = fmin(out->common[g], log2(1 + out->sinr_c[k]));
+    }
+    for (int g = 0; g < G; g++)
+        if (!Wc || isinf(out->common[g])) out->common[g] = 0; /* no common stream, or a group without users */
+    /* (21) with SIC inside the group: message i is decoded by i and by every later user j of its
+       group, against the other groups' streams, the group's messages not yet decoded, sensing */
+    for (int i = 0; i < K; i++) {
+        const int g = L->group[i];
+        double best = INFINITY;
+        for (int j = 0; j < K; j++) {
+            if (L->group[j] != g || L->order[j] < L->order[i]) continue;
+            double itf = sigma2 + ps[j];
+            for (int q = 0; Wc && q < G; q++)
+                if (q != g) itf += pc[(size_t)j * G + q];
+            for (int r = 0; r < K; r++) {
+                if (r == i) continue;
+                if (L->group[r] != g || L->order[r] > L->order[i]) itf += pp[(size_t)j * K + r];
+            }
+            best = fmin(best, pp[(size_t)j * K + i] / itf);
+        }
+        out->sinr_p[i] = best;
+        out->rate_p[i] = log2(1 + best);
+    }
+    /* (22) read as R_k = c_k + R_k,p with c_k the user's share of its group's common rate */
+    int *count = calloc((size_t)G, sizeof(int));
+    if (!count) {
+        free(pc);
+        return NISAC_FAIL(NISAC_ENOMEM, "rs rates: out of memory");
+    }
+    for (int k = 0; k < K; k++) count[L->group[k]]++;
+    out->sum = 0;
+    for (int k = 0; k < K; k++) {
+        const int g = L->group[k];
+        const double c = out->common[g] * (share ? share[k] : 1.0 / count[g]);
+        out->rate[k] = c + out->rate_p[k];
+        out->sum += out->rate[k];
+    }
+    free(count);
+    free(pc);
+    return NISAC_OK;
+}

@@ -1,0 +1,76 @@
+/* Rate-splitting NOMA rates (paper 004, section 4): with no common power
+ * they are paper 000's NOMA rates with SIC (its own judge, written
+ * independently); with one user they are the single-user MISO rate, and
+ * matched-filter beams give the closed form log2(1 + P ||h||^2 / sigma^2). */
+#include "harness.h"
+#include "nisac/nisac.h"
+
+static void test_zero_common_is_noma(void)
+{
+    nisac_noma_params p;
+    nisac_noma_params_default(&p);
+    p.N = 6, p.K = 4, p.M = 0;
+    nisac_rng g;
+    nisac_rng_init(&g, 31, 0, 0, 1);
+    for (int trial = 0; trial < 20; trial++) {
+        double complex H[24], W[24], Wc[6] = {0};
+        nisac_rng_cn_vec(&g, 24, 1, H);
+        nisac_rng_cn_vec(&g, 24, 0.5, W);
+        nisac_noma_instance *ni;
+        CHECK(nisac_noma_instance_new(&p, H, 6, &ni) == 0);
+        nisac_noma_eval ne = NISAC_NOMA_EVAL_INIT;
+        CHECK(nisac_noma_evaluate(ni, W, 6, NULL, 0, &ne) == 0);
+        /* the same users in paper 000's SIC order (its H is stored in that order) */
+        int group[4] = {0, 0, 0, 0}, order[4] = {0, 1, 2, 3};
+        nisac_rs_layout L = {6, 4, 1, group, order};
+        double common[1], sc[4], sp[4], rp[4], rate[4];
+        nisac_rs_rates out = {common, sc, sp, rp, rate, 0};
+        CHECK(nisac_rs_rates_eval(&L, ni->H, Wc, W, NULL, p.sigma2, NULL, &out) == 0);
+        double sum = 0;
+        for (int k = 0; k < 4; k++) {
+            CHECK_REL(rate[k], ne.rate[k], 1e-12);
+            sum += ne.rate[k];
+        }
+        CHECK_REL(out.sum, sum, 1e-12);
+        CHECK(common[0] == 0);
+        nisac_noma_eval_release(&ne);
+        nisac_noma_instance_free(ni);
+    }
+}
+
+static void test_single_user_closed_form(void)
+{
+    nisac_rng g;
+    nisac_rng_init(&g, 33, 0, 0, 1);
+    const int M = 8;
+    const double P = 2.5, s2 = 0.1;
+    double complex h[8], w[8], zero[8] = {0};
+    nisac_rng_cn_vec(&g, M, 1, h);
+    double nh = 0;
+    for (int m = 0; m < M; m++) nh += creal(h[m] * conj(h[m]));
+    for (int m = 0; m < M; m++) w[m] = sqrt(P) * h[m] / sqrt(nh);
+    int group[1] = {0}, order[1] = {0};
+    nisac_rs_layout L = {M, 1, 1, group, order};
+    double common[1], sc[1], sp[1], rp[1], rate[1];
+    nisac_rs_rates out = {common, sc, sp, rp, rate, 0};
+    const double want = log2(1 + P * nh / s2);
+    CHECK(nisac_rs_rates_eval(&L, h, zero, w, NULL, s2, NULL, &out) == 0); /* private stream alone */
+    CHECK_REL(rate[0], want, 1e-12);
+    CHECK(nisac_rs_rates_eval(&L, h, w, zero, NULL, s2, NULL, &out) == 0); /* common stream alone */
+    CHECK_REL(rate[0], want, 1e-12);
+    CHECK_REL(common[0], want, 1e-12);
+    /* a sensing stream is interference to both (20)-(21) */
+    double complex ws[8];
+    nisac_rng_cn_vec(&g, M, 1, ws);
+    double complex hw = 0;
+    for (int m = 0; m < M; m++) hw += conj(h[m]) * ws[m];
+    CHECK(nisac_rs_rates_eval(&L, h, zero, w, ws, s2, NULL, &out) == 0);
+    CHECK_REL(rate[0], log2(1 + P * nh / (s2 + creal(hw * conj(hw)))), 1e-12);
+}
+
+int main(void)
+{
+    RUN(test_zero_common_is_noma);
+    RUN(test_single_user_closed_form);
+    TEST_END();
+}

@@ -41,6 +41,10 @@ double nisac_upa_distance(const nisac_upa *a, int i, double r, double theta, dou
 void nisac_upa_response(const nisac_upa *a, double r, double theta, double phi, nisac_holo_model model,
                         double complex *out);
 
+/* d a / d theta of the response under model (analytic), Mx My entries. */
+void nisac_upa_response_dtheta(const nisac_upa *a, double r, double theta, double phi, nisac_holo_model model,
+                               double complex *out);
+
 /* Rayleigh distance 2 D^2 / lambda (wavelengths) with the paper's
  * aperture D = sqrt(Mx My) d (d = max(dx, dy)); *diag (if not NULL)
  * gets the same with the array's diagonal D = sqrt((Mx dx)^2 + (My dy)^2). */

@@ -40,6 +40,22 @@ int nisac_rs_rates_eval(const nisac_rs_layout *L, const double complex *H, const
                         const double complex *Wp, const double complex *ws, double sigma2, const double *share,
                         nisac_rs_rates *out);
 
+/* (23) read as the echo SINR of target l after the matched receive
+ * filter a_l / ||a_l|| (the same array receives): with H_j = beta_j a_j a_j^H
+ * and Q = sum of the beams' outer products (every stream),
+ *   Gamma_l = |beta_l|^2 ||a_l||^2 a_l^H Q a_l / (sum_{j != l} |beta_j|^2
+ *             |a_l^H a_j|^2 / ||a_l||^2 a_j^H Q a_j + sigma_s^2).
+ * A: M x L responses, beta: L gains, W: M x nw beams (powers inside). */
+double nisac_rs_sensing_sinr(int M, int L, const double complex *A, const double complex *beta,
+                             const double complex *W, int nw, double sigma_s2, int l);
+
+/* (24): P_D = Q(Q^{-1}(P_FA) - sqrt(2 Gamma)), Q the Gaussian tail. */
+double nisac_rs_pd(double pfa, double sinr);
+
+/* (25) read as the angle CRB of a target with unknown complex amplitude:
+ * 1 / (2 Gamma ||P_a^perp da||^2 / ||a||^2) (rad^2), da = d a / d theta. */
+double nisac_rs_crlb(int M, const double complex *a, const double complex *da, double sinr);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

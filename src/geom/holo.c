@@ -51,6 +51,31 @@ void nisac_upa_response(const nisac_upa *a, double r, double theta, double phi, 
     }
 }
 
+void nisac_upa_response_dtheta(const nisac_upa *a, double r, double theta, double phi, nisac_holo_model model,
+                               double complex *out)
+{
+    const int M = a->Mx * a->My;
+    const double s = 1 / sqrt((double)M);
+    for (int i = 0; i < M; i++) {
+        double ex, ey;
+        element(a, i, &ex, &ey);
+        const double u = sin(theta) * (ex * cos(phi) + ey * sin(phi)), du = cos(theta) * (ex * cos(phi) + ey * sin(phi));
+        const double ri = nisac_upa_distance(a, i, r, theta, phi, model);
+        double dr; /* d r_i / d theta */
+        switch (model) {
+        case NISAC_HOLO_EXACT: dr = ri > 0 ? -r * du / ri : 0; break;
+        case NISAC_HOLO_FRESNEL: dr = -du - u * du / r; break;
+        default: dr = -du; break; /* printed Fresnel and far field: the quadratic term does not move */
+        }
+        const double f = ri - floor(ri);
+        const double complex e = cexp(I * 2 * M_PI * f);
+        if (model == NISAC_HOLO_EXACT)
+            out[i] = ri > 0 ? s * e * dr * (I * 2 * M_PI / ri - 1 / (ri * ri)) : 0;
+        else
+            out[i] = s * e * dr * I * 2 * M_PI / r;
+    }
+}
+
 double nisac_upa_rayleigh(const nisac_upa *a, double *diag)
 {
     const double d = fmax(a->dx, a->dy), D2 = (double)a->Mx * a->My * d * d;

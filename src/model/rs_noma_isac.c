@@ -1,6 +1,7 @@
 /* Rate-splitting NOMA rates (include/nisac/rs_noma_isac.h). */
 #include "nisac/rs_noma_isac.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,4 +90,55 @@ int nisac_rs_rates_eval(const nisac_rs_layout *L, const double complex *H, const
     free(count);
     free(pc);
     return NISAC_OK;
+}
+
+static double quad_form(int M, const double complex *a, const double complex *W, int nw)
+{
+    double s = 0;
+    for (int i = 0; i < nw; i++) {
+        double complex z = 0;
+        for (int m = 0; m < M; m++) z += conj(a[m]) * W[(size_t)i * M + m];
+        s += abs2(z);
+    }
+    return s;
+}
+
+double nisac_rs_sensing_sinr(int M, int L, const double complex *A, const double complex *beta,
+                             const double complex *W, int nw, double sigma_s2, int l)
+{
+    const double complex *al = A + (size_t)l * M;
+    double na = 0;
+    for (int m = 0; m < M; m++) na += abs2(al[m]);
+    if (!(na > 0)) return 0;
+    const double sig = abs2(beta[l]) * na * quad_form(M, al, W, nw);
+    double itf = sigma_s2;
+    for (int j = 0; j < L; j++) {
+        if (j == l) continue;
+        const double complex *aj = A + (size_t)j * M;
+        double complex c = 0;
+        for (int m = 0; m < M; m++) c += conj(al[m]) * aj[m];
+        itf += abs2(beta[j]) * abs2(c) / na * quad_form(M, aj, W, nw);
+    }
+    return sig / itf;
+}
+
+double nisac_rs_pd(double pfa, double sinr)
+{
+    if (!(pfa > 0 && pfa < 1) || !(sinr >= 0)) return NAN;
+    return gsl_cdf_ugaussian_Q(gsl_cdf_ugaussian_Qinv(pfa) - sqrt(2 * sinr));
+}
+
+double nisac_rs_crlb(int M, const double complex *a, const double complex *da, double sinr)
+{
+    double na = 0;
+    double complex ad = 0;
+    double nd = 0;
+    for (int m = 0; m < M; m++) {
+        na += abs2(a[m]);
+        ad += conj(a[m]) * da[m];
+        nd += abs2(da[m]);
+    }
+    if (!(na > 0) || !(sinr > 0)) return INFINITY;
+    const double perp = nd - abs2(ad) / na; /* ||P_a^perp da||^2 */
+    return perp > 0 ? 1 / (2 * sinr * perp / na) : INFINITY;
 }

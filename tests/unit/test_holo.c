@@ -269,6 +269,56 @@ static void test_user_and_radar_channels(void)
     CHECK(cabs(b / cabs(b) - cexp(-I * fmod(4 * M_PI * R / lam, 2 * M_PI))) < 1e-9);
 }
 
+/* d a / d theta against central differences (h = 1e-6: truncation
+ * O(h^2 |a'''|) and rounding O(eps / h) both below 1e-7 of the norm). */
+static void test_dtheta_finite_differences(void)
+{
+    nisac_upa a = {6, 5, 0.25, 0.25};
+    const int M = 30;
+    const nisac_holo_model models[] = {NISAC_HOLO_EXACT, NISAC_HOLO_FRESNEL, NISAC_HOLO_FRESNEL_PRINTED,
+                                       NISAC_HOLO_FARFIELD};
+    double complex d[30], p[30], m[30];
+    const double h = 1e-6, r = 4.0, th = 0.8, ph = 0.3;
+    for (int k = 0; k < 4; k++) {
+        nisac_upa_response_dtheta(&a, r, th, ph, models[k], d);
+        nisac_upa_response(&a, r, th + h, ph, models[k], p);
+        nisac_upa_response(&a, r, th - h, ph, models[k], m);
+        double err = 0, nrm = 0;
+        for (int i = 0; i < M; i++) {
+            err = fmax(err, cabs(d[i] - (p[i] - m[i]) / (2 * h)));
+            nrm = fmax(nrm, cabs(d[i]));
+        }
+        CHECK_MSG(err <= 1e-6 * nrm, "model %d: derivative error %g of %g", k, err, nrm);
+    }
+}
+
+/* Sensing metrics: one target and a beam matched to it give
+ * Gamma = |beta|^2 ||a||^2 P ||a||^2 / sigma^2; P_D(0) = P_FA and P_D = 1/2
+ * where sqrt(2 Gamma) = Q^{-1}(P_FA); the CRLB of a centred half-wavelength
+ * ULA in the far field is 6 / (Gamma pi^2 cos^2(theta) (M^2 - 1)). */
+static void test_sensing_metrics(void)
+{
+    nisac_upa a = {16, 1, 0.5, 0.5};
+    const int M = 16;
+    double complex A[32], W[16], da[16];
+    const double th = 0.4, P = 3, s2 = 0.01;
+    nisac_upa_response(&a, 50, th, 0, NISAC_HOLO_EXACT, A);
+    nisac_upa_response(&a, 60, -0.5, 0, NISAC_HOLO_EXACT, A + 16);
+    double na = 0;
+    for (int m = 0; m < M; m++) na += creal(A[m] * conj(A[m]));
+    for (int m = 0; m < M; m++) W[m] = sqrt(P / na) * A[m];
+    const double complex beta[2] = {0.3 + 0.1 * I, 0};
+    double g = nisac_rs_sensing_sinr(M, 2, A, beta, W, 1, s2, 0);
+    CHECK_REL(g, creal(beta[0] * conj(beta[0])) * na * P * na / s2, 1e-12);
+    CHECK_REL(nisac_rs_pd(1e-3, 0), 1e-3, 1e-9);
+    const double q = 3.090232306167813; /* Q^{-1}(1e-3) */
+    CHECK(fabs(nisac_rs_pd(1e-3, q * q / 2) - 0.5) < 1e-9);
+    nisac_upa_response(&a, 1e3, th, 0, NISAC_HOLO_FARFIELD, A);
+    nisac_upa_response_dtheta(&a, 1e3, th, 0, NISAC_HOLO_FARFIELD, da);
+    const double gam = 20;
+    CHECK_REL(nisac_rs_crlb(M, A, da, gam), 6 / (gam * M_PI * M_PI * cos(th) * cos(th) * (M * M - 1)), 1e-10);
+}
+
 int main(void)
 {
     RUN(test_exact_distance);
@@ -280,5 +330,7 @@ int main(void)
     RUN(test_phase_noise_variance);
     RUN(test_coupling_and_csi);
     RUN(test_user_and_radar_channels);
+    RUN(test_dtheta_finite_differences);
+    RUN(test_sensing_metrics);
     TEST_END();
 }

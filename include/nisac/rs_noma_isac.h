@@ -40,6 +40,20 @@ int nisac_rs_rates_eval(const nisac_rs_layout *L, const double complex *H, const
                         const double complex *Wp, const double complex *ws, double sigma2, const double *share,
                         nisac_rs_rates *out);
 
+/* User grouping (the paper gives no rule): correlation clustering.
+ * Groups get sizes ceil(K/G) or floor(K/G); each is seeded by the
+ * strongest unassigned user and filled with the unassigned users whose
+ * channels are most correlated with the seed (|h_i^H h_s| / (||h_i|| ||h_s||)),
+ * so that NOMA shares the strongly correlated users and the groups are
+ * nearly orthogonal.  Inside a group the decoding order is by gain,
+ * weakest first.  H: M x K; group and order: K each. */
+int nisac_rs_group(int M, int K, int G, const double complex *H, int *group, int *order);
+
+/* Energy efficiency sum(R) / P_total (bit/s/Hz/W) and Jain's index
+ * (sum R)^2 / (K sum R^2). */
+double nisac_rs_energy_efficiency(int K, const double *rate, double power);
+double nisac_jain(int K, const double *x);
+
 /* (23) read as the echo SINR of target l after the matched receive
  * filter a_l / ||a_l|| (the same array receives): with H_j = beta_j a_j a_j^H
  * and Q = sum of the beams' outer products (every stream),

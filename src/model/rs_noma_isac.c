@@ -1,5 +1,6 @@
 /* Rate-splitting NOMA rates (include/nisac/rs_noma_isac.h). */
 #include "nisac/rs_noma_isac.h"
+#include "nisac/linalg.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -141,4 +142,70 @@ double nisac_rs_crlb(int M, const double complex *a, const double complex *da, d
     if (!(na > 0) || !(sinr > 0)) return INFINITY;
     const double perp = nd - abs2(ad) / na; /* ||P_a^perp da||^2 */
     return perp > 0 ? 1 / (2 * sinr * perp / na) : INFINITY;
+}
+
+int nisac_rs_group(int M, int K, int G, const double complex *H, int *group, int *order)
+{
+    if (M < 1 || K < 1 || G < 1 || G > K) return NISAC_FAIL(NISAC_EINVAL, "field 'G': expected 1..K=%d groups, got %d", K, G);
+    double *gain = malloc(sizeof(double) * (size_t)K);
+    int *members = malloc(sizeof(int) * (size_t)K);
+    double complex *Gm = malloc(sizeof(double complex) * (size_t)K * (size_t)K); /* H^H H, one ZGEMM */
+    if (!gain || !members || !Gm) {
+        free(gain), free(members), free(Gm);
+        return NISAC_FAIL(NISAC_ENOMEM, "grouping: out of memory");
+    }
+    nisac_cgemm('C', 'N', K, K, M, 1, H, M, H, M, 0, Gm, K);
+    for (int k = 0; k < K; k++) {
+        gain[k] = creal(Gm[(size_t)k * K + k]);
+        group[k] = -1;
+    }
+    for (int g = 0; g < G; g++) {
+        const int size = K / G + (g < K % G);
+        int seed = -1;
+        for (int k = 0; k < K; k++)
+            if (group[k] < 0 && (seed < 0 || gain[k] > gain[seed])) seed = k;
+        group[seed] = g;
+        int n = 1;
+        members[0] = seed;
+        while (n < size) {
+            int best = -1;
+            double bc = -1;
+            for (int k = 0; k < K; k++) {
+                if (group[k] >= 0) continue;
+                const double complex c = Gm[(size_t)seed * K + k]; /* h_k^H h_seed */
+                const double corr = gain[k] > 0 && gain[seed] > 0 ? abs2(c) / (gain[k] * gain[seed]) : 0;
+                if (corr > bc) bc = corr, best = k;
+            }
+            group[best] = g;
+            members[n++] = best;
+        }
+        for (int i = 0; i < n; i++) { /* decoding order by gain, weakest first */
+            int pos = 0;
+            for (int j = 0; j < n; j++)
+                if (gain[members[j]] < gain[members[i]] || (gain[members[j]] == gain[members[i]] && members[j] < members[i]))
+                    pos++;
+            order[members[i]] = pos;
+        }
+    }
+    free(gain);
+    free(members);
+    free(Gm);
+    return NISAC_OK;
+}
+
+double nisac_rs_energy_efficiency(int K, const double *rate, double power)
+{
+    double s = 0;
+    for (int k = 0; k < K; k++) s += rate[k];
+    return power > 0 ? s / power : NAN;
+}
+
+double nisac_jain(int K, const double *x)
+{
+    double s = 0, q = 0;
+    for (int k = 0; k < K; k++) {
+        s += x[k];
+        q += x[k] * x[k];
+    }
+    return q > 0 ? s * s / (K * q) : NAN;
 }

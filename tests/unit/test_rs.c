@@ -68,9 +68,42 @@ static void test_single_user_closed_form(void)
     CHECK_REL(rate[0], log2(1 + P * nh / (s2 + creal(hw * conj(hw)))), 1e-12);
 }
 
+/* Users built as scaled copies of G orthogonal directions plus a small
+ * perturbation: the grouping recovers the G clusters, sizes K/G, and
+ * orders each group by gain, weakest first. */
+static void test_grouping_recovers_clusters(void)
+{
+    const int M = 8, K = 12, G = 4;
+    double complex H[96];
+    nisac_rng g;
+    nisac_rng_init(&g, 35, 0, 0, 1);
+    int cluster[12];
+    for (int k = 0; k < K; k++) {
+        cluster[k] = (k * 7) % G; /* interleaved, so that index order says nothing */
+        double scale = 1 + k;     /* distinct gains */
+        for (int m = 0; m < M; m++) H[k * M + m] = (m == 2 * cluster[k] ? scale : 0) + 0.01 * nisac_rng_cn(&g);
+    }
+    int group[12], order[12];
+    CHECK(nisac_rs_group(M, K, G, H, group, order) == 0);
+    for (int a = 0; a < K; a++)
+        for (int b = 0; b < K; b++) CHECK((group[a] == group[b]) == (cluster[a] == cluster[b]));
+    int size[4] = {0};
+    for (int k = 0; k < K; k++) size[group[k]]++;
+    for (int q = 0; q < G; q++) CHECK(size[q] == K / G);
+    for (int a = 0; a < K; a++) /* same cluster: larger index = larger gain = later in the order */
+        for (int b = 0; b < K; b++)
+            if (group[a] == group[b] && a < b) CHECK(order[a] < order[b]);
+    CHECK(nisac_rs_group(M, K, 13, H, group, order) == NISAC_EINVAL);
+    const double r[4] = {1, 1, 1, 1}, r2[4] = {4, 0, 0, 0};
+    CHECK_REL(nisac_jain(4, r), 1.0, 1e-15);
+    CHECK_REL(nisac_jain(4, r2), 0.25, 1e-15); /* one user served: 1/K */
+    CHECK_REL(nisac_rs_energy_efficiency(4, r, 2.0), 2.0, 1e-15);
+}
+
 int main(void)
 {
     RUN(test_zero_common_is_noma);
     RUN(test_single_user_closed_form);
+    RUN(test_grouping_recovers_clusters);
     TEST_END();
 }

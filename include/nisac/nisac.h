@@ -16,6 +16,7 @@
 #include "nisac/holo.h"
 #include "nisac/impair.h"
 #include "nisac/rs_noma_isac.h"
+#include "nisac/npy.h"
 #include "nisac/conic.h"
 #include "nisac/algo.h"
 #include "nisac/stats.h"

@@ -1,0 +1,30 @@
+/* NumPy .npy files for channels and designs (format versions 1-3):
+ * complex128 ('<c16'), and float64 ('<f8', read with zero imaginary
+ * parts), little-endian, C or Fortran order, 0-2 dimensions.  Arrays are
+ * handed over column-major (a[i + rows j]) whatever the file's order.
+ * Writing is atomic (a temporary file renamed into place).  Errors name
+ * the file and what was wrong (nisac_last_error). */
+#ifndef NISAC_NPY_H
+#define NISAC_NPY_H
+
+#include <complex.h>
+#include "nisac/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+#pragma GCC visibility push(default) /* the public API of the shared library */
+
+/* Reads path: *rows x *cols (a 1-D array of n is n x 1, a scalar 1 x 1)
+ * into *data (malloc'ed, the caller frees).  NISAC_EIO or NISAC_EPARSE. */
+int nisac_npy_read(const char *path, int *rows, int *cols, double complex **data);
+/* Writes rows x cols complex128 (column-major data) in C order, shape
+ * (rows, cols); cols == 0 writes a 1-D array of rows. */
+int nisac_npy_write(const char *path, int rows, int cols, const double complex *data);
+
+#pragma GCC visibility pop
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -50,6 +50,8 @@ int nisac_heig(int n, const double complex *A, int lda, double *w, double comple
 /* Cholesky A = L L^H in place (lower triangle).  NISAC_ELAPACK if A is
  * not positive definite. */
 int nisac_chol(int n, double complex *A, int lda);
+/* Solves (L L^H) X = B with the factor of nisac_chol (B overwritten). */
+int nisac_chol_solve(int n, int nrhs, const double complex *L, int ldl, double complex *B, int ldb);
 /* Solves A X = B for square A (n x n, overwritten by its LU factors) and
  * B n x nrhs (overwritten by X).  NISAC_ELAPACK if A is singular. */
 int nisac_csolve(int n, int nrhs, double complex *A, int lda, double complex *B, int ldb);

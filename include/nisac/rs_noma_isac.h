@@ -49,6 +49,23 @@ int nisac_rs_rates_eval(const nisac_rs_layout *L, const double complex *H, const
  * weakest first.  H: M x K; group and order: K each. */
 int nisac_rs_group(int M, int K, int G, const double complex *H, int *group, int *order);
 
+/* The initial point (33)-(38) every rs algorithm starts from, unit-norm
+ * beams (26h) and their powers:
+ *   (33)-(34) common beam of group g along the group's mean channel;
+ *   (35) private beam of user k along (H_{-k} H_{-k}^H + delta I)^{-1} h_k,
+ *        delta = sigma^2 / P_max: by Sherman-Morrison its direction is that
+ *        of (H H^H + delta I)^{-1} h_k, computed for every user at once in
+ *        the K-dimensional Gram space, H (H^H H + delta I)^{-1} (one ZGEMM,
+ *        one K x K Cholesky, one ZGEMM);
+ *   (36) sensing beam along sum_l sqrt(rcs_l) a_l (A: M x L, may be NULL);
+ *   (37) every stream P_max / (G + K + 1) (G + K without sensing);
+ *   (38) splitting ratios 1/2.
+ * Wc: M x G, Wp: M x K, ws: M (ignored when A is NULL); powers: G + K + 1
+ * (common, private, sensing); rho: K. */
+int nisac_rs_initial(const nisac_rs_layout *L, const double complex *H, double sigma2, double P_max, int nt,
+                     const double complex *A, const double *rcs, double complex *Wc, double complex *Wp,
+                     double complex *ws, double *powers, double *rho);
+
 /* Energy efficiency sum(R) / P_total (bit/s/Hz/W) and Jain's index
  * (sum R)^2 / (K sum R^2). */
 double nisac_rs_energy_efficiency(int K, const double *rate, double power);

@@ -99,6 +99,13 @@ int nisac_chol(int n, double complex *A, int lda)
     return NISAC_OK;
 }
 
+int nisac_chol_solve(int n, int nrhs, const double complex *L, int ldl, double complex *B, int ldb)
+{
+    lapack_int info = LAPACKE_zpotrs(LAPACK_COL_MAJOR, 'L', n, nrhs, L, ldl, B, ldb);
+    if (info != 0) return NISAC_FAIL(NISAC_ELAPACK, "zpotrs failed: info=%d", (int)info);
+    return NISAC_OK;
+}
+
 int nisac_csolve(int n, int nrhs, double complex *A, int lda, double complex *B, int ldb)
 {
     lapack_int *piv = malloc(sizeof(lapack_int) * (size_t)(n > 0 ? n : 1));

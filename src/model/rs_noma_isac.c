@@ -19,29 +19,29 @@ int nisac_rs_rates_eval(const nisac_rs_layout *L, const double complex *H, const
     for (int k = 0; k < K; k++)
         if (L->group[k] < 0 || L->group[k] >= G)
             return NISAC_FAIL(NISAC_EINVAL, "rs rates: user %d in group %d of %d", k + 1, L->group[k], G);
-    /* gains: pc[k*G + g] = |h_k^H wc_g|^2, pp[k*K + i] = |h_k^H wp_i|^2, ps[k] = |h_k^H ws|^2 */
+    /* gains: pc[k*G + g] = |h_k^H wc_g|^2, pp[k*K + i] = |h_k^H wp_i|^2, ps[k] = |h_k^H ws|^2,
+       from one ZGEMM per beam set (H^H W: K x streams) */
     double *pc = calloc((size_t)K * G + (size_t)K * K + K, sizeof(double));
-    if (!pc) return NISAC_FAIL(NISAC_ENOMEM, "rs rates: out of memory");
-    double *pp = pc + (size_t)K * G, *ps = pp + (size_t)K * K;
-    for (int k = 0; k < K; k++) {
-        const double complex *h = H + (size_t)k * M;
-        double complex s;
-        for (int g = 0; Wc && g < G; g++) {
-            s = 0;
-            for (int m = 0; m < M; m++) s += conj(h[m]) * Wc[(size_t)g * M + m];
-            pc[(size_t)k * G + g] = abs2(s);
-        }
-        for (int i = 0; i < K; i++) {
-            s = 0;
-            for (int m = 0; m < M; m++) s += conj(h[m]) * Wp[(size_t)i * M + m];
-            pp[(size_t)k * K + i] = abs2(s);
-        }
-        if (ws) {
-            s = 0;
-            for (int m = 0; m < M; m++) s += conj(h[m]) * ws[m];
-            ps[k] = abs2(s);
-        }
+    const int ncol = K > G ? K : G;
+    double complex *Z = malloc(sizeof(double complex) * (size_t)K * (size_t)ncol);
+    if (!pc || !Z) {
+        free(pc), free(Z);
+        return NISAC_FAIL(NISAC_ENOMEM, "rs rates: out of memory");
     }
+    double *pp = pc + (size_t)K * G, *ps = pp + (size_t)K * K;
+    if (Wc) {
+        nisac_cgemm('C', 'N', K, G, M, 1, H, M, Wc, M, 0, Z, K);
+        for (int k = 0; k < K; k++)
+            for (int g = 0; g < G; g++) pc[(size_t)k * G + g] = abs2(Z[(size_t)g * K + k]);
+    }
+    nisac_cgemm('C', 'N', K, K, M, 1, H, M, Wp, M, 0, Z, K);
+    for (int k = 0; k < K; k++)
+        for (int i = 0; i < K; i++) pp[(size_t)k * K + i] = abs2(Z[(size_t)i * K + k]);
+    if (ws) {
+        nisac_cgemm('C', 'N', K, 1, M, 1, H, M, ws, M, 0, Z, K);
+        for (int k = 0; k < K; k++) ps[k] = abs2(Z[k]);
+    }
+    free(Z);
     for (int g = 0; g < G; g++) out->common[g] = INFINITY;
     for (int k = 0; k < K; k++) {
         const int g = L->group[k];
@@ -208,4 +208,59 @@ double nisac_jain(int K, const double *x)
         q += x[k] * x[k];
     }
     return q > 0 ? s * s / (K * q) : NAN;
+}
+
+static void normalise(int M, double complex *w)
+{
+    double n = 0;
+    for (int m = 0; m < M; m++) n += abs2(w[m]);
+    n = sqrt(n);
+    if (n > 0)
+        for (int m = 0; m < M; m++) w[m] /= n;
+}
+
+int nisac_rs_initial(const nisac_rs_layout *L, const double complex *H, double sigma2, double P_max, int nt,
+                     const double complex *A, const double *rcs, double complex *Wc, double complex *Wp,
+                     double complex *ws, double *powers, double *rho)
+{
+    const int M = L->M, K = L->K, G = L->G;
+    if (!(sigma2 > 0) || !(P_max > 0)) return NISAC_FAIL(NISAC_EINVAL, "initial point: sigma2 %g, P_max %g", sigma2, P_max);
+    /* (33)-(34) */
+    memset(Wc, 0, sizeof(double complex) * (size_t)M * G);
+    for (int k = 0; k < K; k++)
+        for (int m = 0; m < M; m++) Wc[(size_t)L->group[k] * M + m] += H[(size_t)k * M + m];
+    for (int g = 0; g < G; g++) normalise(M, Wc + (size_t)g * M);
+    /* (35): Wp = H (H^H H + delta I)^{-1}, columns normalised */
+    double complex *Gm = malloc(sizeof(double complex) * (size_t)K * K);
+    if (!Gm) return NISAC_FAIL(NISAC_ENOMEM, "initial point: out of memory");
+    nisac_cgemm('C', 'N', K, K, M, 1, H, M, H, M, 0, Gm, K);
+    const double delta = sigma2 / P_max;
+    for (int k = 0; k < K; k++) Gm[(size_t)k * K + k] += delta;
+    int rc = nisac_chol(K, Gm, K); /* lower factor L L^H */
+    if (!rc) {
+        /* X = (L L^H)^{-1} = L^{-H} L^{-1}: Wp = H X by two triangular solves on the right */
+        double complex *X = calloc((size_t)K * K, sizeof(double complex));
+        if (!X) rc = NISAC_FAIL(NISAC_ENOMEM, "initial point: out of memory");
+        else {
+            for (int k = 0; k < K; k++) X[(size_t)k * K + k] = 1;
+            rc = nisac_chol_solve(K, K, Gm, K, X, K);
+            if (!rc) nisac_cgemm('N', 'N', M, K, K, 1, H, M, X, K, 0, Wp, M);
+            free(X);
+        }
+    }
+    free(Gm);
+    if (rc) return rc;
+    for (int k = 0; k < K; k++) normalise(M, Wp + (size_t)k * M);
+    /* (36) */
+    if (A && ws) {
+        memset(ws, 0, sizeof(double complex) * (size_t)M);
+        for (int l = 0; l < nt; l++)
+            for (int m = 0; m < M; m++) ws[m] += sqrt(rcs ? rcs[l] : 1) * A[(size_t)l * M + m];
+        normalise(M, ws);
+    }
+    /* (37)-(38) */
+    const int ns = G + K + (A && ws ? 1 : 0);
+    for (int i = 0; i < G + K + 1; i++) powers[i] = i < ns ? P_max / ns : 0;
+    for (int k = 0; k < K; k++) rho[k] = 0.5;
+    return NISAC_OK;
 }

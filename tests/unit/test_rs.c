@@ -100,10 +100,68 @@ static void test_grouping_recovers_clusters(void)
     CHECK_REL(nisac_rs_energy_efficiency(4, r, 2.0), 2.0, 1e-15);
 }
 
+/* (35) with the leave-one-out matrix solved explicitly (an M x M system
+ * per user) has the direction the Gram-space computation gives; (34) is
+ * the normalised group mean; (36)-(38) as printed. */
+static void test_initial_point(void)
+{
+    const int M = 6, K = 4, G = 2;
+    double complex H[24], Wc[12], Wp[24], ws[6], A[12];
+    nisac_rng g;
+    nisac_rng_init(&g, 37, 0, 0, 1);
+    nisac_rng_cn_vec(&g, M * K, 1, H);
+    nisac_rng_cn_vec(&g, M * 2, 1, A);
+    const double rcs[2] = {0.25, 1.0}, s2 = 0.3, P = 2.0, delta = s2 / P;
+    int group[4] = {0, 1, 0, 1}, order[4] = {0, 0, 1, 1};
+    nisac_rs_layout L = {M, K, G, group, order};
+    double powers[7], rho[4];
+    CHECK(nisac_rs_initial(&L, H, s2, P, 2, A, rcs, Wc, Wp, ws, powers, rho) == 0);
+    for (int k = 0; k < K; k++) {
+        double complex R[36], x[6];
+        for (int a = 0; a < M; a++)
+            for (int b = 0; b < M; b++) {
+                double complex s = a == b ? delta : 0;
+                for (int j = 0; j < K; j++)
+                    if (j != k) s += H[j * M + a] * conj(H[j * M + b]);
+                R[a + M * b] = s;
+            }
+        for (int m = 0; m < M; m++) x[m] = H[k * M + m];
+        CHECK(nisac_csolve(M, 1, R, M, x, M) == 0);
+        double complex d = 0;
+        double nx = 0, nw = 0;
+        for (int m = 0; m < M; m++) {
+            d += conj(x[m]) * Wp[k * M + m];
+            nx += creal(x[m] * conj(x[m]));
+            nw += creal(Wp[k * M + m] * conj(Wp[k * M + m]));
+        }
+        CHECK_REL(nw, 1.0, 1e-12);
+        CHECK_MSG(fabs(cabs(d) / sqrt(nx) - 1) < 1e-10, "user %d: |cos| = %.14f", k, cabs(d) / sqrt(nx));
+    }
+    for (int q = 0; q < G; q++) {
+        double complex mean[6];
+        double n = 0;
+        for (int m = 0; m < M; m++) {
+            mean[m] = H[q * M + m] + H[(q + 2) * M + m];
+            n += creal(mean[m] * conj(mean[m]));
+        }
+        for (int m = 0; m < M; m++) CHECK(cabs(Wc[q * M + m] - mean[m] / sqrt(n)) < 1e-12);
+    }
+    double n = 0;
+    double complex sv[6];
+    for (int m = 0; m < M; m++) {
+        sv[m] = 0.5 * A[m] + 1.0 * A[M + m];
+        n += creal(sv[m] * conj(sv[m]));
+    }
+    for (int m = 0; m < M; m++) CHECK(cabs(ws[m] - sv[m] / sqrt(n)) < 1e-12);
+    for (int i = 0; i < 7; i++) CHECK_REL(powers[i], P / 7, 1e-15);
+    for (int k = 0; k < K; k++) CHECK(rho[k] == 0.5);
+}
+
 int main(void)
 {
     RUN(test_zero_common_is_noma);
     RUN(test_single_user_closed_form);
     RUN(test_grouping_recovers_clusters);
+    RUN(test_initial_point);
     TEST_END();
 }

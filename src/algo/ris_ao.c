@@ -910,12 +910,12 @@ static void random_phases(nisac_rng *r, int N, double complex *phi)
 
 static void aligned_phases(const ao_t *s, double complex *phi)
 {
-    /* co-phase the RIS path of the first target with its direct path, per antenna 0 */
-    const int M = s->M, N = s->N;
+    /* co-phase, at antenna 0, each element's cascade toward the first target (or user) with
+       the direct path */
+    const int N = s->N;
     for (int n = 0; n < N; n++) {
         double complex cas = s->T > 0 ? conj(s->in->ht[n]) * s->in->G[n] : conj(s->in->hr[n]) * s->in->G[n];
         double complex dir = s->T > 0 ? conj(s->in->hb[0]) : conj(s->in->hd[0]);
-        (void)M;
         phi[n] = cabs(cas) > 0 ? cexp(I * (carg(dir) - carg(cas))) : 1;
     }
 }

@@ -118,6 +118,10 @@ int nisac_ris_evaluate(const nisac_ris_instance *inst, const double complex *W, 
 double nisac_ris_beampattern(const nisac_ris_instance *inst, const double complex *W, const double complex *phi,
                              const double *pos);
 
+/* DFBS transmit beampattern sum_i |a(theta)^T w_i|^2 at azimuth theta
+ * from broadside in the horizontal plane (no path loss), in W. */
+double nisac_ris_dfbs_pattern(const nisac_ris_instance *inst, const double complex *W, double theta);
+
 extern const nisac_system nisac_system_ris_noma_isac;
 
 #pragma GCC visibility pop

@@ -101,12 +101,48 @@ typedef struct {
     int order[NISAC_RIS_MAX_K];
     /* scratch */
     double complex *g, *c;                 /* effective rows (unscaled): K x M, T x M */
+    double complex *gv;                    /* N x C: G v_i, the cascade of each beam (phi step) */
     nisac_conic_opts copts;
     int solves;
     int inner_decreases;                   /* inner steps whose surrogate fell below the previous point's */
     int failures;                          /* conic solves that ended without a usable point */
     double surr_worst;                     /* largest relative fall of a surrogate */
 } ao_t;
+
+/* The state of one design: sizes, scales and the arrays (zeroed). */
+static int ao_init(ao_t *s, const nisac_ris_instance *in, int scheme, int radar, int ris, int sicpow, int solver)
+{
+    memset(s, 0, sizeof *s);
+    s->in = in;
+    s->p = &in->p;
+    s->M = in->p.M, s->N = in->p.N, s->K = in->p.K, s->T = in->p.T, s->C = in->p.K + 1;
+    s->scheme = scheme;
+    s->radar = radar && s->T > 0;
+    s->ris = ris;
+    s->sicpow = sicpow;
+    s->sg = sqrt(in->p.P_max / in->p.sigma2);
+    s->kr = (1 - in->p.rcs_fluct) * in->p.rcs * in->p.L * in->p.P_max / in->p.sigma_r2;
+    nisac_conic_opts_default(&s->copts);
+    s->copts.solver = (nisac_solver)solver;
+    const size_t M = (size_t)s->M, N = (size_t)s->N, C = (size_t)s->C, T = (size_t)s->T;
+    s->v = calloc(M * C, sizeof(double complex));
+    s->phi = calloc(N, sizeof(double complex));
+    s->U = calloc(M * C * (T > 0 ? T : 1), sizeof(double complex));
+    s->g = calloc(M * ((size_t)s->K + T), sizeof(double complex));
+    s->gv = calloc(N * C, sizeof(double complex));
+    if (!s->v || !s->phi || !s->U || !s->g || !s->gv) return NISAC_FAIL(NISAC_ENOMEM, "ris-ao: out of memory");
+    s->c = s->g + M * (size_t)s->K;
+    return NISAC_OK;
+}
+
+static void ao_release(ao_t *s)
+{
+    free(s->v);
+    free(s->phi);
+    free(s->U);
+    free(s->g);
+    free(s->gv);
+}
 
 /* decode pairs: decoder j decodes signal i against the interference set */
 typedef struct {
@@ -253,11 +289,14 @@ static void user_expr(const ao_t *s, int mode, int j, int i, double complex *a, 
     double complex k0 = 0;
     for (int m = 0; m < M; m++) k0 += conj(hd[m]) * vi[m];
     *k = s->sg * k0;
-    for (int n = 0; n < N; n++) {
-        double complex gv = 0;
-        for (int m = 0; m < M; m++) gv += s->in->G[(size_t)m * N + n] * vi[m];
-        a[n] = s->sg * conj(hr[n]) * gv;
-    }
+    const double complex *gv = s->gv + (size_t)i * N; /* G v_i, from cascade_beams */
+    for (int n = 0; n < N; n++) a[n] = s->sg * conj(hr[n]) * gv[n];
+}
+
+/* gv[:, i] = G v_i for every beam: the phi step's expressions use it for every pair */
+static void cascade_beams(ao_t *s)
+{
+    nisac_cgemm('N', 'N', s->N, s->C, s->M, 1, s->in->G, s->N, s->v, s->M, 0, s->gv, s->N);
 }
 
 static double complex expr_val(int nx, const double complex *a, double complex k, const double complex *x)
@@ -447,15 +486,16 @@ static int sca_step(ao_t *s, int mode, int phase1, double lambda, step_t *out)
     while ((1 << levels) < K) levels++;
     /* the phi step keeps a relative margin: its point is projected onto |phi_n| = 1 afterwards */
     const double margin = mode == 1 ? 1e-3 : 0;
-    const double gmin_v = s->p->gamma * (1 + margin), *gmin = &gmin_v;
+    const double gmin = s->p->gamma * (1 + margin);
     prob_t P = {0};
     P.c = nisac_conic_new();
     double complex *a = malloc(sizeof(double complex) * (size_t)nx * (NISAC_RIS_MAX_K + 2));
     double complex *f = malloc(sizeof(double complex) * (size_t)M * C * NISAC_RIS_MAX_K);
     double complex *grad = malloc(sizeof(double complex) * (size_t)N);
-    /* scalar variables: x (2 nx), gamma (K), beta (pairs), tree nodes, delta, s_n */
-    const int ntree = (1 << levels) - 1;
-    const int nv = 2 * nx + K + pr.n + ntree + 1 + (mode == 1 ? N : 0);
+    /* scalar variables: x (2 nx), gamma (K), beta (pairs), tree nodes, delta (phase 1), s_n (phi step) */
+    const int ntree = phase1 ? 0 : (1 << levels) - 1; /* phase 1 minimises delta: no tower */
+    const int nv = 2 * nx + K + pr.n + ntree + (phase1 ? 1 : 0) + (mode == 1 ? N : 0);
+    if (mode == 1) cascade_beams(s);
     int rc = (!P.c || !a || !f || !grad) ? NISAC_FAIL(NISAC_ENOMEM, "ris-ao: out of memory") : 0;
     row_t *big = NULL;
     const int nbig = 2 * (N > M ? (N > NISAC_RIS_MAX_K ? N : NISAC_RIS_MAX_K) : (M > NISAC_RIS_MAX_K ? M : NISAC_RIS_MAX_K)) + 4;
@@ -477,7 +517,7 @@ static int sca_step(ao_t *s, int mode, int phase1, double lambda, step_t *out)
         int r = prob_var(&P, nonneg);
         if (r < 0) rc = r;
     }
-    const int vg = 2 * nx, vb = vg + K, vt = vb + pr.n, vd = vt + ntree, vs = vd + 1;
+    const int vg = 2 * nx, vb = vg + K, vt = vb + pr.n, vd = phase1 ? vt + ntree : -1, vs = vt + ntree + (phase1 ? 1 : 0);
     row_t *r0 = big ? &big[nbig - 1] : NULL, *r1 = big ? &big[nbig - 2] : NULL, *qr = big;
     /* SINR pairs at the current point: ebar = e_{j,i}, ib = interference + 1 */
     double gam_old[NISAC_RIS_MAX_K], G[NISAC_RIS_MAX_K];
@@ -533,7 +573,7 @@ static int sca_step(ao_t *s, int mode, int phase1, double lambda, step_t *out)
     /* gamma_i >= gamma_min (phase 1: gamma_i / gamma_min + delta >= 1) */
     for (int k = 0; !rc && k < K; k++) {
         row_zero(r0);
-        r0->a[vg + k] = G[k] / *gmin;
+        r0->a[vg + k] = G[k] / gmin;
         r0->k = -1;
         if (phase1) r0->a[vd] = 1;
         rc = emit_ge0(&P, r0);
@@ -671,7 +711,7 @@ static int sca_step(ao_t *s, int mode, int phase1, double lambda, step_t *out)
         }
     /* objective: geometric mean of (1 + gamma) by a tower of rotated cones */
     int root = -1;
-    if (!rc) {
+    if (!rc && !phase1) {
         int node[64], nn = 1 << levels, next = vt;
         for (int i = 0; i < nn; i++) node[i] = i < K ? -(vg + i) - 2 : -1; /* -1: the constant 1 */
         while (nn > 1 && !rc) {
@@ -721,9 +761,6 @@ static int sca_step(ao_t *s, int mode, int phase1, double lambda, step_t *out)
             r0->k = 0.05;
             if (!rc) rc = emit_ge0(&P, r0);
         } else {
-            row_zero(r0);
-            r0->a[vd] = 1;
-            if (!rc) rc = emit_ge0(&P, r0); /* delta unused: pin at 0 from below, no cost */
             double told = geo_value(K, gam_old, G, levels);
             if (!rc) {
                 if (root <= -2) { /* one user: the leaf (1 + G gt) / (1 + G) itself */
@@ -754,7 +791,7 @@ static int sca_step(ao_t *s, int mode, int phase1, double lambda, step_t *out)
         if (res.status == NISAC_STATUS_OPTIMAL || res.status == NISAC_STATUS_INACCURATE) {
             for (int j = 0; j < nx; j++)
                 x[j] = nisac_conic_scalar_value(P.c, P.col[2 * j]) + I * nisac_conic_scalar_value(P.c, P.col[2 * j + 1]);
-            out->delta = nisac_conic_scalar_value(P.c, P.col[vd]);
+            out->delta = phase1 ? nisac_conic_scalar_value(P.c, P.col[vd]) : 0;
             out->obj = -res.pobj;
             if (phase1) out->obj_old = out->obj;
         }
@@ -846,27 +883,25 @@ static int feasibility(ao_t *s, int move_phi, double lambda, int *ok)
 {
     *ok = 0;
     double prev = INFINITY;
-    int stall = 0;
+    int stall = 0, rc = 0;
     nisac_ris_eval ev;
-    for (int it = 0; it < 60; it++) {
+    double complex *save = malloc(sizeof(double complex) * (size_t)s->N);
+    if (!save) return NISAC_FAIL(NISAC_ENOMEM, "ris-ao: out of memory");
+    for (int it = 0; it < 60 && !rc && *ok == 0; it++) {
         step_t st = {0};
-        int rc = update_filters(s);
-        if (!rc) rc = sca_step(s, 0, 1, 0, &st);
-        if (rc) return rc;
+        if ((rc = update_filters(s)) || (rc = sca_step(s, 0, 1, 0, &st))) break;
         if (st.status != NISAC_STATUS_OPTIMAL && st.status != NISAC_STATUS_INACCURATE) {
             if (st.status != NISAC_STATUS_INFEASIBLE) *ok = -1; /* the solver failed: not a verdict */
             s->failures++;
-            return NISAC_OK;
+            break;
         }
-        if ((rc = update_filters(s)) || (rc = judge(s, &ev))) return rc;
+        if ((rc = update_filters(s)) || (rc = judge(s, &ev))) break;
         double merit = max_viol(s, &ev);
         if (st.delta < -1e-3 && merit <= 0) {
             *ok = 1;
-            return NISAC_OK;
+            break;
         }
         if (move_phi) {
-            double complex *save = malloc(sizeof(double complex) * (size_t)s->N);
-            if (!save) return NISAC_FAIL(NISAC_ENOMEM, "ris-ao: out of memory");
             memcpy(save, s->phi, sizeof(double complex) * (size_t)s->N);
             step_t sp = {0};
             refresh(s);
@@ -876,20 +911,17 @@ static int feasibility(ao_t *s, int move_phi, double lambda, int *ok)
                 rc = update_filters(s);
             }
             if (!rc) rc = judge(s, &ev);
-            int good = sp.status == NISAC_STATUS_OPTIMAL || sp.status == NISAC_STATUS_INACCURATE;
+            const int good = sp.status == NISAC_STATUS_OPTIMAL || sp.status == NISAC_STATUS_INACCURATE;
             if (!good) s->failures++;
             if (!rc && good && max_viol(s, &ev) < merit) {
                 merit = max_viol(s, &ev);
-                st.delta = fmin(st.delta, sp.delta);
             } else if (!rc) {
                 memcpy(s->phi, save, sizeof(double complex) * (size_t)s->N);
                 rc = update_filters(s);
             }
-            free(save);
-            if (rc) return rc;
-            if (merit <= 0) {
+            if (!rc && merit <= 0) {
                 *ok = 1;
-                return NISAC_OK;
+                break;
             }
         }
         /* stalled: less than 1% progress over 5 iterations */
@@ -897,10 +929,11 @@ static int feasibility(ao_t *s, int move_phi, double lambda, int *ok)
             prev = merit;
             stall = 0;
         } else if (++stall >= 5) {
-            return NISAC_OK;
+            break;
         }
     }
-    return NISAC_OK;
+    free(save);
+    return rc;
 }
 
 static void random_phases(nisac_rng *r, int N, double complex *phi)
@@ -938,28 +971,13 @@ static int ao_design(const nisac_instance *gi, const nisac_params *op, uint64_t 
     if (!in) return NISAC_FAIL(NISAC_EINVAL, "ris-ao: not a ris-noma-isac instance");
     ao_opts_t o;
     opts_from(op, &o);
-    ao_t s = {0};
-    s.in = in;
-    s.p = &in->p;
-    s.M = in->p.M, s.N = in->p.N, s.K = in->p.K, s.T = in->p.T, s.C = in->p.K + 1;
-    s.scheme = variant == V_SDMA ? NISAC_RIS_SDMA : variant == V_OMA ? NISAC_RIS_OMA : NISAC_RIS_NOMA;
-    s.radar = variant != V_COMM && s.T > 0;
-    s.ris = variant != V_NORIS;
-    s.sicpow = o.sic_power;
-    s.sg = sqrt(in->p.P_max / in->p.sigma2);
-    s.kr = (1 - in->p.rcs_fluct) * in->p.rcs * in->p.L * in->p.P_max / in->p.sigma_r2;
-    nisac_conic_opts_default(&s.copts);
-    s.copts.solver = (nisac_solver)o.solver;
+    ao_t s;
+    int rc = ao_init(&s, in, variant == V_SDMA ? NISAC_RIS_SDMA : variant == V_OMA ? NISAC_RIS_OMA : NISAC_RIS_NOMA,
+                     variant != V_COMM, variant != V_NORIS, o.sic_power, o.solver);
     const int M = s.M, N = s.N, C = s.C, T = s.T;
-    s.v = calloc((size_t)M * C, sizeof(double complex));
-    s.phi = calloc((size_t)N, sizeof(double complex));
-    s.U = calloc((size_t)M * C * (T > 0 ? T : 1), sizeof(double complex));
-    s.g = calloc((size_t)M * (s.K + T), sizeof(double complex));
     double complex *vsave = calloc((size_t)M * C + N, sizeof(double complex));
     double *trace = calloc(2 * (size_t)o.max_outer + 2, sizeof(double));
-    int rc = (!s.v || !s.phi || !s.U || !s.g || !vsave || !trace) ? NISAC_FAIL(NISAC_ENOMEM, "ris-ao: out of memory")
-                                                                   : 0;
-    s.c = s.g ? s.g + (size_t)M * s.K : NULL;
+    if (!rc && (!vsave || !trace)) rc = NISAC_FAIL(NISAC_ENOMEM, "ris-ao: out of memory");
     nisac_rng rng;
     nisac_rng_init(&rng, seed, 0, 0, NISAC_PURPOSE_ALGO);
     char why[160] = "";
@@ -1122,10 +1140,7 @@ done:
     nisac_report_set1(r, "solver_failures", s.failures);
     nisac_report_set1(r, "inner_decreases", s.inner_decreases);
     nisac_report_set1(r, "surrogate_worst_fall", s.surr_worst);
-    free(s.v);
-    free(s.phi);
-    free(s.U);
-    free(s.g);
+    ao_release(&s);
     free(vsave);
     free(trace);
     return rc;
@@ -1175,27 +1190,11 @@ int nisac__ris_wstep(const nisac_ris_instance *in, int scheme, double complex *W
 int nisac__ris_wstep(const nisac_ris_instance *in, int scheme, double complex *W, const double complex *phi, int solver,
                      double *obj)
 {
-    ao_t s = {0};
-    s.in = in;
-    s.p = &in->p;
-    s.M = in->p.M, s.N = in->p.N, s.K = in->p.K, s.T = in->p.T, s.C = in->p.K + 1;
-    s.scheme = scheme;
-    s.radar = s.T > 0;
-    s.ris = phi != NULL;
-    s.sicpow = 1;
-    s.sg = sqrt(in->p.P_max / in->p.sigma2);
-    s.kr = (1 - in->p.rcs_fluct) * in->p.rcs * in->p.L * in->p.P_max / in->p.sigma_r2;
-    nisac_conic_opts_default(&s.copts);
-    s.copts.solver = (nisac_solver)solver;
-    const int M = s.M, C = s.C, T = s.T;
-    s.v = calloc((size_t)M * C, sizeof(double complex));
-    s.phi = calloc((size_t)s.N, sizeof(double complex));
-    s.U = calloc((size_t)M * C * (T > 0 ? T : 1), sizeof(double complex));
-    s.g = calloc((size_t)M * (s.K + T), sizeof(double complex));
-    int rc = (!s.v || !s.phi || !s.U || !s.g) ? NISAC_FAIL(NISAC_ENOMEM, "ris-ao: out of memory") : 0;
+    ao_t s;
+    int rc = ao_init(&s, in, scheme, 1, phi != NULL, 1, solver);
+    const int M = s.M, C = s.C;
+    const double sp = sqrt(in->p.P_max);
     if (!rc) {
-        s.c = s.g + (size_t)M * s.K;
-        double sp = sqrt(in->p.P_max);
         for (int i = 0; i < M * C; i++) s.v[i] = W[i] / sp;
         if (phi) memcpy(s.phi, phi, sizeof(double complex) * (size_t)s.N);
         order_by_gain(&s);
@@ -1205,13 +1204,9 @@ int nisac__ris_wstep(const nisac_ris_instance *in, int scheme, double complex *W
     if (!rc) rc = sca_step(&s, 0, 0, 0, &st);
     if (!rc && st.status != NISAC_STATUS_OPTIMAL) rc = NISAC_FAIL(NISAC_EINVAL, "wstep: status %d", (int)st.status);
     if (!rc) {
-        double sp = sqrt(in->p.P_max);
         for (int i = 0; i < M * C; i++) W[i] = s.v[i] * sp;
         *obj = st.obj;
     }
-    free(s.v);
-    free(s.phi);
-    free(s.U);
-    free(s.g);
+    ao_release(&s);
     return rc;
 }

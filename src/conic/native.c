@@ -434,9 +434,10 @@ static int ws_setup(const nisac_conic *c, ws_t *w)
                 }
             }
         }
-        /* the distinct rows of each cone */
-        unsigned char *seen = w->nsoc ? calloc((size_t)m + 1, 1) : NULL;
-        if (w->nsoc && !seen) rc = OOM;
+        /* the distinct rows of each cone; loc[r]: row r's place among them (-1: not in the cone) */
+        int *loc = w->nsoc ? malloc(sizeof(int) * ((size_t)m + 1)) : NULL;
+        if (w->nsoc && !loc) rc = OOM;
+        for (int r = 0; loc && r <= m; r++) loc[r] = -1;
         for (int k = 0; !rc && k < w->nsoc; k++) {
             soc_t *Q = &w->Q[k];
             Q->ur = zalloc((size_t)Q->cp[Q->d] + 1, sizeof(int));
@@ -446,11 +447,10 @@ static int ws_setup(const nisac_conic *c, ws_t *w)
             }
             Q->nur = 0;
             for (int p = 0; p < Q->cp[Q->d]; p++)
-                if (!seen[Q->cr[p]]) {
-                    seen[Q->cr[p]] = 1;
+                if (loc[Q->cr[p]] < 0) {
+                    loc[Q->cr[p]] = Q->nur;
                     Q->ur[Q->nur++] = Q->cr[p];
                 }
-            for (int i = 0; i < Q->nur; i++) seen[Q->ur[i]] = 0;
             /* dense local Schur part by BLAS when the pairs of entries cost more */
             double sparse = 0, dense = (double)Q->nur * Q->nur * Q->d;
             for (int i = 0; i < Q->d; i++) sparse += (double)(Q->cp[i + 1] - Q->cp[i]) * (Q->cp[i + 1] - Q->cp[i]);
@@ -458,19 +458,13 @@ static int ws_setup(const nisac_conic *c, ws_t *w)
                 Q->D = zalloc((size_t)Q->nur * Q->d, sizeof(double));
                 Q->Ds = zalloc((size_t)Q->nur * Q->d, sizeof(double));
                 Q->S = zalloc((size_t)Q->nur * Q->nur, sizeof(double));
-                int *loc = zalloc((size_t)m + 1, sizeof(int));
-                if (!Q->D || !Q->Ds || !Q->S || !loc) {
-                    zfree(loc);
-                    rc = OOM;
-                    break;
-                }
-                for (int i = 0; i < Q->nur; i++) loc[Q->ur[i]] = i;
-                for (int i = 0; i < Q->d; i++)
+                if (!Q->D || !Q->Ds || !Q->S) rc = OOM;
+                for (int i = 0; !rc && i < Q->d; i++)
                     for (int p = Q->cp[i]; p < Q->cp[i + 1]; p++) Q->D[loc[Q->cr[p]] + (size_t)i * Q->nur] += Q->cv[p];
-                zfree(loc);
             }
+            for (int i = 0; i < Q->nur; i++) loc[Q->ur[i]] = -1;
         }
-        free(seen);
+        free(loc);
         /* merge repeated (u, v) pairs within each row's terms on a block */
         for (int k = 0; !rc && k < w->np; k++) {
             psd_t *P = &w->P[k];

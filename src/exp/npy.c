@@ -44,6 +44,7 @@ int nisac_npy_read(const char *path, int *rows, int *cols, double complex **data
     int rc = 0;
     char *h = NULL;
     double *raw = NULL;
+    double complex *z = NULL;
     if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6)) {
         rc = bad(path, "no .npy magic");
         goto out;
@@ -89,7 +90,7 @@ int nisac_npy_read(const char *path, int *rows, int *cols, double complex **data
         rc = bad(path, "field 'shape': expected a tuple");
         goto out;
     }
-    long dims[3];
+    long dims[2];
     int nd = 0;
     const char *p = sh + 1;
     for (;;) {
@@ -97,16 +98,12 @@ int nisac_npy_read(const char *path, int *rows, int *cols, double complex **data
         if (*p == ')') break;
         char *end;
         long v = strtol(p, &end, 10);
-        if (end == p || v < 0 || v > INT_MAX || nd == 3) {
+        if (end == p || v < 0 || v > INT_MAX || nd == 2) {
             rc = bad(path, "field 'shape': expected at most 2 non-negative dimensions");
             goto out;
         }
         dims[nd++] = v;
         p = end;
-    }
-    if (nd > 2) {
-        rc = bad(path, "field 'shape': expected at most 2 dimensions");
-        goto out;
     }
     const long r = nd >= 1 ? dims[0] : 1, c = nd == 2 ? dims[1] : 1;
     if (r == 0 || c == 0 || (double)r * (double)c > 1e9) {
@@ -115,19 +112,16 @@ int nisac_npy_read(const char *path, int *rows, int *cols, double complex **data
     }
     const size_t n = (size_t)r * (size_t)c, per = cplx ? 2 : 1;
     raw = malloc(sizeof(double) * n * per);
-    double complex *z = malloc(sizeof(double complex) * n);
+    z = malloc(sizeof(double complex) * n);
     if (!raw || !z) {
-        free(z);
         rc = NISAC_FAIL(NISAC_ENOMEM, "%s: out of memory for %zu entries", path, n);
         goto out;
     }
     if (fread(raw, sizeof(double), n * per, f) != n * per) {
-        free(z);
         rc = bad(path, "truncated data");
         goto out;
     }
     if (fgetc(f) != EOF) {
-        free(z);
         rc = bad(path, "data longer than the shape says");
         goto out;
     }
@@ -137,7 +131,6 @@ int nisac_npy_read(const char *path, int *rows, int *cols, double complex **data
             const size_t src = fortran ? i + (size_t)r * j : i * (size_t)c + j;
             const double re = raw[src * per], im = cplx ? raw[src * per + 1] : 0;
             if (!isfinite(re) || !isfinite(im)) {
-                free(z);
                 char what[96];
                 snprintf(what, sizeof what, "entry [%zu, %zu] is not finite", i, j);
                 rc = bad(path, what);
@@ -148,7 +141,9 @@ int nisac_npy_read(const char *path, int *rows, int *cols, double complex **data
     *rows = (int)r;
     *cols = (int)c;
     *data = z;
+    z = NULL;
 out:
+    free(z);
     free(h);
     free(raw);
     fclose(f);

@@ -454,32 +454,49 @@ int nisac_ris_evaluate(const nisac_ris_instance *in, const double complex *W, co
     return NISAC_OK;
 }
 
+/* sum_i |c^T w_i|^2 over the K + 1 beams */
+static double beams_power(int M, int C, const double complex *c, const double complex *W)
+{
+    double val = 0;
+    for (int i = 0; i < C; i++) {
+        double complex s = 0;
+        for (int m = 0; m < M; m++) s += c[m] * W[(size_t)i * M + m];
+        val += creal(s) * creal(s) + cimag(s) * cimag(s);
+    }
+    return val;
+}
+
 double nisac_ris_beampattern(const nisac_ris_instance *in, const double complex *W, const double complex *phi,
                              const double *pos)
 {
     const nisac_ris_params *p = &in->p;
-    const int M = p->M, N = p->N, C = p->K + 1;
-    double complex cb[1024];
-    double complex *hb = malloc(sizeof(double complex) * (size_t)M), *ht = malloc(sizeof(double complex) * (size_t)N);
-    double complex *aB = malloc(sizeof(double complex) * (size_t)M), *aR = malloc(sizeof(double complex) * (size_t)N);
-    double val = NAN;
-    if (hb && ht && aB && aR && M <= 1024) {
-        double u[3], d, eh[3];
-        ris_axis(in, eh);
-        unit_dir(in->bs, pos, u, &d);
-        dfbs_response(M, u, aB);
-        rician(NULL, M, aB, p->c0 * pow(d, -p->pl_bt), 0, 1, hb);
-        unit_dir(in->ris, pos, u, &d);
-        ris_response(p, eh, u, aR);
-        rician(NULL, N, aR, p->c0 * pow(d, -p->pl_rt), 0, 1, ht);
-        effective_row(in, hb, ht, phi, cb);
-        val = 0;
-        for (int i = 0; i < C; i++) { /* |c(p)^T w_i|^2 */
-            double complex s = 0;
-            for (int m = 0; m < M; m++) s += cb[m] * W[(size_t)i * M + m];
-            val += creal(s) * creal(s) + cimag(s) * cimag(s);
-        }
-    }
-    free(hb), free(ht), free(aB), free(aR);
+    const int M = p->M, N = p->N;
+    /* hb, aB, cb (M each), ht, aR (N each) */
+    double complex *buf = malloc(sizeof(double complex) * (3 * (size_t)M + 2 * (size_t)N));
+    if (!buf) return NAN;
+    double complex *hb = buf, *aB = hb + M, *cb = aB + M, *ht = cb + M, *aR = ht + N;
+    double u[3], d, eh[3];
+    ris_axis(in, eh);
+    unit_dir(in->bs, pos, u, &d);
+    dfbs_response(M, u, aB);
+    rician(NULL, M, aB, p->c0 * pow(d, -p->pl_bt), 0, 1, hb);
+    unit_dir(in->ris, pos, u, &d);
+    ris_response(p, eh, u, aR);
+    rician(NULL, N, aR, p->c0 * pow(d, -p->pl_rt), 0, 1, ht);
+    effective_row(in, hb, ht, phi, cb);
+    const double val = beams_power(M, p->K + 1, cb, W); /* (69): |c(p)^T w_i|^2 summed */
+    free(buf);
+    return val;
+}
+
+double nisac_ris_dfbs_pattern(const nisac_ris_instance *in, const double complex *W, double theta)
+{
+    const int M = in->p.M;
+    double complex *a = malloc(sizeof(double complex) * (size_t)M);
+    if (!a) return NAN;
+    const double u[3] = {cos(theta), sin(theta), 0};
+    dfbs_response(M, u, a);
+    const double val = beams_power(M, in->p.K + 1, a, W);
+    free(a);
     return val;
 }

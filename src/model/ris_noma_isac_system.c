@@ -261,17 +261,12 @@ static int evaluate(const nisac_instance *inst, const nisac_design_t *d, const n
     v[M_SOLVES][0] = r ? r->solves : 0;
     v[M_WALL][0] = r ? r->wall : 0;
     v[M_REJECTED][0] = nisac_report_get1(r, "rejected", 0);
-    /* DFBS angular beampattern: sum_i |a(theta)^T w_i|^2, a_m = exp(j pi m sin theta) */
-    const int B = p->bp_points, M = p->M;
+    /* DFBS angular beampattern over [-90, 90] deg */
+    const int B = p->bp_points;
     for (int b = 0; b < B; b++) {
-        double th = B > 1 ? -M_PI / 2 + M_PI * b / (B - 1) : 0, s = 0;
-        for (int i = 0; i <= K; i++) {
-            double complex z = 0;
-            for (int m = 0; m < M; m++) z += cexp(I * M_PI * m * sin(th)) * W[(size_t)i * M + m];
-            s += creal(z) * creal(z) + cimag(z) * cimag(z);
-        }
+        const double th = B > 1 ? -M_PI / 2 + M_PI * b / (B - 1) : 0;
         v[M_BP_ANGLE][b] = th * 180 / M_PI;
-        v[M_BP][b] = s;
+        v[M_BP][b] = nisac_ris_dfbs_pattern(ri, W, th);
     }
     const int Q = p->map_points;
     const double cx = (ri->bs[0] + ri->ris[0]) / 2, cy = (ri->bs[1] + ri->ris[1]) / 2, h = p->map_size;

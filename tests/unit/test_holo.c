@@ -99,15 +99,19 @@ static void test_response_converges(void)
     CHECK(prev > 1 - 1e-6);
 }
 
-/* The paper's arrays at 100 GHz (lambda = 3 mm), d = lambda/4. */
+/* The paper's arrays at 100 GHz (lambda = 3 mm), d = lambda/4: by hand,
+ * 16 x 16: D = 16 d = 4 lambda, 2 D^2 = 32 lambda; diagonal 2 (4^2 + 4^2) = 64;
+ * 16 x 32: D^2 = 512 / 16 = 32, 2 D^2 = 64; diagonal 2 (4^2 + 8^2) = 160;
+ * 32 x 32: D = 8, 2 D^2 = 128; diagonal 2 (8^2 + 8^2) = 256 (wavelengths). */
 static void test_rayleigh_distance(void)
 {
     const int sides[][2] = {{16, 16}, {16, 32}, {32, 32}};
+    const double want[] = {32, 64, 128}, want_diag[] = {64, 160, 256};
     for (int k = 0; k < 3; k++) {
         nisac_upa a = {sides[k][0], sides[k][1], 0.25, 0.25};
         double diag, R = nisac_upa_rayleigh(&a, &diag);
-        double D = sqrt((double)a.Mx * a.My) * 0.25;
-        CHECK_REL(R, 2 * D * D, 1e-14);
+        CHECK_REL(R, want[k], 1e-14);
+        CHECK_REL(diag, want_diag[k], 1e-14);
         printf("  M = %4d (%dx%d): Rayleigh distance %.3f m (paper's D), %.3f m (diagonal)\n", a.Mx * a.My, a.Mx, a.My,
                R * 3e-3, diag * 3e-3);
     }

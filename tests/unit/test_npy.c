@@ -109,8 +109,14 @@ static void test_damaged(void)
                   cases[k].name, nisac_last_error());
         CHECK(z == NULL);
     }
+    /* a 3-D array from NumPy */
+    char cmd[256];
+    path(p, sizeof p, "d3.npy");
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c \"import numpy as np; np.save('%s', np.zeros((2, 2, 2), complex))\"", p);
+    CHECK(system(cmd) == 0);
     int r, c;
     double complex *z = NULL;
+    CHECK(nisac_npy_read(p, &r, &c, &z) == NISAC_EPARSE && strstr(nisac_last_error(), "at most 2"));
     CHECK(nisac_npy_read("/nonexistent/q.npy", &r, &c, &z) == NISAC_EIO);
 }
 

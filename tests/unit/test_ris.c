@@ -190,6 +190,16 @@ static void test_beampattern_at_targets(void)
         }
         CHECK_REL(nisac_ris_beampattern(in, W, phi, in->target[t]), want, 1e-10);
     }
+    /* the DFBS angular pattern: a_m = exp(j pi m sin theta) (half-wavelength ULA along y) */
+    for (double th = -1.5; th < 1.6; th += 0.25) {
+        double want = 0;
+        for (int i = 0; i < C; i++) {
+            double complex z = 0;
+            for (int m = 0; m < M; m++) z += cexp(I * M_PI * m * sin(th)) * W[(size_t)i * M + m];
+            want += creal(z * conj(z));
+        }
+        CHECK_REL(nisac_ris_dfbs_pattern(in, W, th), want, 1e-12);
+    }
     free(W);
     free(phi);
     free(c);

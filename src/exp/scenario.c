@@ -93,6 +93,20 @@ static int load_input(jctx *c, json_t *root, json_t *v, nisac_scenario *s, int i
         else if (json_array_size(h) != N)
             return jerr(c, f, "has %zu entries, %s[0] has %zu", json_array_size(h), key, N);
     }
+    /* Inputs read before this one fixed their sizes: they must agree. */
+    for (int j = 0; j < i; j++) {
+        if (!s->in.z[j]) continue;
+        const nisac_input_def *e = &s->sys->inputs[j];
+        const char *names[2] = {e->outer, e->inner};
+        const int vals[2] = {s->in.cols[j], s->in.rows[j]};
+        for (int q = 0; q < 2; q++) {
+            if (!strcmp(names[q], d->outer) && vals[q] != (int)K)
+                return jerr(c, key, "has %s=%zu vectors, but '%s' has %s=%d", d->outer, K, e->name, names[q], vals[q]);
+            if (!strcmp(names[q], d->inner) && vals[q] != (int)N)
+                return jerr(c, key, "has vectors of %s=%zu entries, but '%s' has %s=%d", d->inner, N, e->name, names[q],
+                            vals[q]);
+        }
+    }
     int io = nisac_param_find(s->sys->params, s->sys->nparams, d->outer);
     int ii = nisac_param_find(s->sys->params, s->sys->nparams, d->inner);
     if (io < 0 || ii < 0) return jerr(c, key, "the system's input table names unknown parameters");
@@ -118,20 +132,6 @@ static int load_input(jctx *c, json_t *root, json_t *v, nisac_scenario *s, int i
                 return jerr(c, f, "expected finite numbers with |value| <= %g", NISAC_PARAM_ABS_MAX);
             z[n + k * N] = re + I * im;
         }
-    /* Inputs read before this one fixed their sizes: they must agree. */
-    for (int j = 0; j < i; j++) {
-        if (!s->in.z[j]) continue;
-        const nisac_input_def *e = &s->sys->inputs[j];
-        const char *names[2] = {e->outer, e->inner};
-        const int vals[2] = {s->in.cols[j], s->in.rows[j]};
-        for (int q = 0; q < 2; q++) {
-            if (!strcmp(names[q], d->outer) && vals[q] != (int)K)
-                return jerr(c, key, "has %s=%zu vectors, but '%s' has %s=%d", d->outer, K, e->name, names[q], vals[q]);
-            if (!strcmp(names[q], d->inner) && vals[q] != (int)N)
-                return jerr(c, key, "has vectors of %s=%zu entries, but '%s' has %s=%d", d->inner, N, e->name, names[q],
-                            vals[q]);
-        }
-    }
     /* The data's shape sets the sizes the file does not give. */
     int so = json_object_get(root, d->outer) != NULL, si = json_object_get(root, d->inner) != NULL;
     double ko = s->p->v[io], ki = s->p->v[ii];

@@ -41,7 +41,7 @@ int main(void)
                 double t2 = nisac_wtime();
                 for (int i = 0; i < M * K; i++) Wp[i] *= 0.5;
                 nisac_rs_rates out = {common, v4, v4 + K, v4 + 2 * K, v4 + 3 * K, 0};
-                if (nisac_rs_rates_eval(&L, H, Wc, Wp, NULL, 1e-12, NULL, &out)) return 1;
+                if (nisac_rs_rates_eval(&L, H, Wc, Wp, NULL, NULL, 0, 1e-12, NULL, &out)) return 1;
                 double t3 = nisac_wtime();
                 nisac_cgemm('C', 'N', K, K, M, 1, H, M, Wp, M, 0, C, K);
                 double t4 = nisac_wtime();

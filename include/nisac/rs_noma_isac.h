@@ -10,6 +10,8 @@
 
 #include <complex.h>
 #include "nisac/core.h"
+#include "nisac/holo.h"
+#include "nisac/system.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,12 +35,14 @@ typedef struct nisac_rs_rates {
 } nisac_rs_rates;
 
 /* H: M x K (h_k, received signal h_k^H x), Wc: M x G (NULL: no common
- * streams), Wp: M x K, ws: M (NULL: none), share: K fractions of their
- * group's common rate (summing to 1 per group; NULL: equal shares).
- * out's arrays are the caller's (G and K entries). */
+ * streams), Wp: M x K, ws: M (NULL: none), Wx: M x nx beams that only
+ * interfere, at every decoder (the image of I/Q imbalance; NULL: none),
+ * share: K fractions of their group's common rate (summing to 1 per
+ * group; NULL: equal shares).  out's arrays are the caller's (G and K
+ * entries). */
 int nisac_rs_rates_eval(const nisac_rs_layout *L, const double complex *H, const double complex *Wc,
-                        const double complex *Wp, const double complex *ws, double sigma2, const double *share,
-                        nisac_rs_rates *out);
+                        const double complex *Wp, const double complex *ws, const double complex *Wx, int nx,
+                        double sigma2, const double *share, nisac_rs_rates *out);
 
 /* User grouping (the paper gives no rule): correlation clustering.
  * Groups get sizes ceil(K/G) or floor(K/G); each is seeded by the
@@ -86,6 +90,68 @@ double nisac_rs_pd(double pfa, double sinr);
 /* (25) read as the angle CRB of a target with unknown complex amplitude:
  * 1 / (2 Gamma ||P_a^perp da||^2 / ||a||^2) (rad^2), da = d a / d theta. */
 double nisac_rs_crlb(int M, const double complex *a, const double complex *da, double sinr);
+
+/* ---- the system `rs-noma-isac` (src/model/rs_noma_isac_system.c) ---- */
+
+/* Constraint families (bit i of nisac_design_t.imposed). */
+enum {
+    NISAC_RS_C_POWER = 1u << 0, /* (26b) total power <= P_max */
+    NISAC_RS_C_RATE = 1u << 1,  /* (26c) R_k >= R_min */
+    NISAC_RS_C_PD = 1u << 2,    /* (26d) P_D,l >= P_D,min */
+    NISAC_RS_C_CRLB = 1u << 3   /* (26e) CRLB_l <= CRLB_max */
+};
+
+typedef struct nisac_rs_params {
+    int M, Mx, My, K, G, L;  /* elements M = Mx x My, users, groups, targets */
+    double spacing;          /* element spacing (wavelengths) */
+    double fc;               /* carrier (Hz) */
+    double P_max;            /* W */
+    double sigma2, sigma_s2; /* user and sensing noise (W) */
+    double r_min, r_max;     /* user ranges (m) */
+    double theta_max;        /* users and targets at polar angles in [0, theta_max] (rad) */
+    double t_rmin, t_rmax;   /* target ranges (m) */
+    double rcs_min, rcs_max; /* m^2 */
+    double rho_c;            /* spatial correlation of the scattered part (5) */
+    double kfactor;          /* power ratio of the line-of-sight path to the scattered part */
+    double kappa;            /* mutual coupling to the nearest neighbours (8) */
+    double pn_var;           /* per-RF-chain phase-noise variance (rad^2) */
+    double irr_db;           /* image rejection ratio (dB); 0: no I/Q imbalance */
+    double iq_psi;           /* I/Q phase imbalance (rad) */
+    double eps_csi;          /* ||H - H_hat||_F / ||H||_F */
+    double pfa;              /* false-alarm probability of (24) */
+    double alpha[4];         /* weights of (26a) */
+    double R_min, pd_min, crlb_max; /* thresholds of (26c)-(26e) */
+    int model;               /* channel model (index of the system's table) */
+} nisac_rs_params;
+
+typedef struct nisac_rs_instance {
+    nisac_rs_params p;
+    nisac_upa upa;
+    int M, K, G, L;
+    double complex *H;    /* M x K true channels (h_k: y_k = h_k^H x) */
+    double complex *Hhat; /* M x K what the transmitter knows */
+    double complex *A;    /* M x L target responses, |a_i| = 1 at every element's own distance */
+    double complex *dA;   /* M x L d a / d theta */
+    double complex *beta; /* L round-trip gains (7) */
+    double *rcs;          /* L */
+    double *pn;           /* M phase-noise draw of this block (rad) */
+    double complex K1, K2;/* I/Q imbalance image model (1, 0 without) */
+    int *group, *order;   /* K each: the layout (correlation grouping of H_hat) */
+    double *user_r, *user_theta, *target_r, *target_theta; /* geometry (m, rad) */
+} nisac_rs_instance;
+
+extern const nisac_system nisac_system_rs_noma_isac;
+
+void nisac_rs_params_from(const nisac_params *ps, nisac_rs_params *p);
+const nisac_rs_instance *nisac_rs_instance_of(const nisac_instance *inst);
+/* The instance's layout over H_hat's users. */
+nisac_rs_layout nisac_rs_instance_layout(const nisac_rs_instance *ri);
+
+/* Objective (26a) of a design with rates R (K), sensing SINRs (L), the
+ * total power: alpha1 sum R + alpha2 sum log2(1 + Gamma_l) + alpha3 EE +
+ * alpha4 Jain. */
+double nisac_rs_objective(const nisac_rs_params *p, int K, const double *rate, int L, const double *gamma,
+                          double power);
 
 #pragma GCC visibility pop
 

@@ -3,6 +3,7 @@
 #include "nisac/defaults.h"
 #include "nisac/noma_isac.h"
 #include "nisac/ris_noma_isac.h"
+#include "nisac/rs_noma_isac.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -20,10 +21,14 @@ extern const nisac_algo nisac_algo_ris_random;
 extern const nisac_algo nisac_algo_ris_no_ris;
 extern const nisac_algo nisac_algo_ris_sdma;
 extern const nisac_algo nisac_algo_ris_oma;
+extern const nisac_algo nisac_algo_rs_wmmse;
+extern const nisac_algo nisac_algo_rs_noma;
+extern const nisac_algo nisac_algo_rs_sensing_only;
 
 static const nisac_system *const builtin_systems[] = {
     &nisac_system_noma_isac,
     &nisac_system_ris_noma_isac,
+    &nisac_system_rs_noma_isac,
 };
 static const nisac_algo *const builtin_algos[] = {
     &nisac_algo_sdr_powermin,
@@ -37,6 +42,9 @@ static const nisac_algo *const builtin_algos[] = {
     &nisac_algo_ris_no_ris,
     &nisac_algo_ris_sdma,
     &nisac_algo_ris_oma,
+    &nisac_algo_rs_wmmse,
+    &nisac_algo_rs_noma,
+    &nisac_algo_rs_sensing_only,
 };
 
 struct nisac_catalog {

@@ -10,8 +10,8 @@
 static double abs2(double complex z) { return creal(z) * creal(z) + cimag(z) * cimag(z); }
 
 int nisac_rs_rates_eval(const nisac_rs_layout *L, const double complex *H, const double complex *Wc,
-                        const double complex *Wp, const double complex *ws, double sigma2, const double *share,
-                        nisac_rs_rates *out)
+                        const double complex *Wp, const double complex *ws, const double complex *Wx, int nx,
+                        double sigma2, const double *share, nisac_rs_rates *out)
 {
     const int M = L->M, K = L->K, G = L->G;
     if (M < 1 || K < 1 || G < 1 || !(sigma2 > 0))
@@ -22,7 +22,8 @@ int nisac_rs_rates_eval(const nisac_rs_layout *L, const double complex *H, const
     /* gains: pc[k*G + g] = |h_k^H wc_g|^2, pp[k*K + i] = |h_k^H wp_i|^2, ps[k] = |h_k^H ws|^2,
        from one ZGEMM per beam set (H^H W: K x streams) */
     double *pc = calloc((size_t)K * G + (size_t)K * K + K, sizeof(double));
-    const int ncol = K > G ? K : G;
+    if (!Wx) nx = 0;
+    const int ncol = K > G ? (K > nx ? K : nx) : (G > nx ? G : nx);
     double complex *Z = malloc(sizeof(double complex) * (size_t)K * (size_t)ncol);
     if (!pc || !Z) {
         free(pc), free(Z);
@@ -40,6 +41,11 @@ int nisac_rs_rates_eval(const nisac_rs_layout *L, const double complex *H, const
     if (ws) {
         nisac_cgemm('C', 'N', K, 1, M, 1, H, M, ws, M, 0, Z, K);
         for (int k = 0; k < K; k++) ps[k] = abs2(Z[k]);
+    }
+    if (nx > 0) { /* interference-only beams join the sensing stream's term (heard at every decoder) */
+        nisac_cgemm('C', 'N', K, nx, M, 1, H, M, Wx, M, 0, Z, K);
+        for (int j = 0; j < nx; j++)
+            for (int k = 0; k < K; k++) ps[k] += abs2(Z[(size_t)j * K + k]);
     }
     free(Z);
     for (int g = 0; g < G; g++) out->common[g] = INFINITY;

@@ -25,7 +25,7 @@ static void test_zero_common_is_noma(void)
         nisac_rs_layout L = {6, 4, 1, group, order};
         double common[1], sc[4], sp[4], rp[4], rate[4];
         nisac_rs_rates out = {common, sc, sp, rp, rate, 0};
-        CHECK(nisac_rs_rates_eval(&L, ni->H, Wc, W, NULL, p.sigma2, NULL, &out) == 0);
+        CHECK(nisac_rs_rates_eval(&L, ni->H, Wc, W, NULL, NULL, 0, p.sigma2, NULL, &out) == 0);
         double sum = 0;
         for (int k = 0; k < 4; k++) {
             CHECK_REL(rate[k], ne.rate[k], 1e-12);
@@ -54,9 +54,9 @@ static void test_single_user_closed_form(void)
     double common[1], sc[1], sp[1], rp[1], rate[1];
     nisac_rs_rates out = {common, sc, sp, rp, rate, 0};
     const double want = log2(1 + P * nh / s2);
-    CHECK(nisac_rs_rates_eval(&L, h, zero, w, NULL, s2, NULL, &out) == 0); /* private stream alone */
+    CHECK(nisac_rs_rates_eval(&L, h, zero, w, NULL, NULL, 0, s2, NULL, &out) == 0); /* private stream alone */
     CHECK_REL(rate[0], want, 1e-12);
-    CHECK(nisac_rs_rates_eval(&L, h, w, zero, NULL, s2, NULL, &out) == 0); /* common stream alone */
+    CHECK(nisac_rs_rates_eval(&L, h, w, zero, NULL, NULL, 0, s2, NULL, &out) == 0); /* common stream alone */
     CHECK_REL(rate[0], want, 1e-12);
     CHECK_REL(common[0], want, 1e-12);
     /* a sensing stream is interference to both (20)-(21) */
@@ -64,7 +64,7 @@ static void test_single_user_closed_form(void)
     nisac_rng_cn_vec(&g, M, 1, ws);
     double complex hw = 0;
     for (int m = 0; m < M; m++) hw += conj(h[m]) * ws[m];
-    CHECK(nisac_rs_rates_eval(&L, h, zero, w, ws, s2, NULL, &out) == 0);
+    CHECK(nisac_rs_rates_eval(&L, h, zero, w, ws, NULL, 0, s2, NULL, &out) == 0);
     CHECK_REL(rate[0], log2(1 + P * nh / (s2 + creal(hw * conj(hw)))), 1e-12);
 }
 

@@ -1,0 +1,684 @@
+/* Weighted-MMSE designs of the system `rs-noma-isac` (paper 004, Algorithm
+ * 2 "E-WMMSE"), in the Gram space of the known channels and the target
+ * responses (docs/models/rs_noma_isac.md, "rs-wmmse").
+ *
+ * Every beam lies in the span of V = [H_hat, A] (n = K + L columns): the
+ * surrogate's linear terms are combinations of the users' channels and
+ * the targets' responses, and its quadratic terms are I plus outer
+ * products of the same vectors.  A design is therefore a coefficient
+ * matrix X (n x nb), W = V X, and an iteration only touches n x n and
+ * n x nb matrices: V^H W = Gm X with Gm = V^H V formed once.
+ *
+ * One iteration at X (power P_max):
+ *   - per decoding stage s (user k decoding stream b after its SIC
+ *     steps) the MMSE receiver u_s and weight omega_s: the minorant
+ *     log2(1 + SINR_s) >= (ln omega_s - omega_s e_s(W) + 1) / ln 2, tight at X;
+ *   - per target the Lagrangian-dual and quadratic transforms of
+ *     log2(1 + Gamma_l): a concave quadratic minorant, tight at X;
+ *   - the noise terms carry ||W||^2 / P_max: the objective of the scaled
+ *     design W sqrt(P_max) / ||W|| is a function of W's direction, which
+ *     makes the power constraint implicit and every W-step closed-form;
+ *   - a rate that is the minimum over decoders (a common stream, a
+ *     private message decoded by later users of its group) keeps the
+ *     minimum of its decoders' minorants; the W-step maximises that
+ *     concave surrogate through its dual over the decoders' weights
+ *     lambda (exponentiated-gradient steps, warm-started), keeping the
+ *     best primal point; the duality gap bounds what is left;
+ *   - every beam has its own quadratic matrix (streams cancelled by SIC
+ *     leave a user's terms): the common matrix is inverted once in the
+ *     Gram space (Woodbury, one n x n Cholesky), the group's users enter
+ *     as a low-rank downdate per beam.
+ * A W-step is accepted only when the surrogate does not fall, so the
+ * objective never decreases (majorisation-minorisation). */
+#include "nisac/algo.h"
+#include "nisac/linalg.h"
+#include "nisac/rs_noma_isac.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { V_RS, V_NOMA, V_SENSE };
+
+static const nisac_param_def wmmse_opts[] = {
+    {"max_iter", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", 50, 1, 100000, 0, NULL, 0, NULL, 0, NULL,
+     "outer iterations at most"},
+    {"tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 1e-4, 0, 1, 0, NULL, 0, NULL, 0, NULL,
+     "stop when the objective grows by less than tol (relative) in an iteration"},
+    {"softmin", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 4, 0, 1e6, 0, NULL, 0, NULL, 0, NULL,
+     "step of the decoders' weights of a message: multiplied by exp(-softmin (rate - the smallest rate)) per iteration"},
+    {"line_search", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", 12, 0, 60, 0, NULL, 0, NULL, 0, NULL,
+     "halvings of the step toward the W-step's point before the argmin weights are tried"},
+    {"feas_tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 1e-6, 0, INFINITY, 0, NULL, 0, NULL, 0, NULL,
+     "relative tolerance of the judge"},
+};
+
+typedef struct ws {
+    int M, K, G, L, n, nb, variant;
+    double P, s2, ss2, a1, a2;
+    const int *group, *order;
+    /* stages: user, beam, message; per message its stages [ms0[m], ms0[m+1]) */
+    int ns, nmsg;
+    int *st_user, *st_beam, *ms0, *excl0, *excl; /* excluded beams of stage s: excl[excl0[s] .. excl0[s+1]) */
+    int *gstart, *gmem; /* group g's users by decoding order: gmem[gstart[g] .. gstart[g+1]) */
+    int *ust0, *ust, *fidx; /* user k's stages ust[ust0[k] .. ust0[k+1]); a group's indices */
+    int *active;        /* nb: the variant's beams */
+    double *lam, *wl, *u_re, *u_im, *omega, *rate, *msurr, *c;
+    double *sg, *scoef, *gam, *E, *Esq, *f;
+    double complex *Gm, *X, *Y, *Xn, *Yn, *Bt, *S, *T, *TU, *Z, *small, *rhs;
+    double complex *zs; /* L x nb sensing quadratic-transform variables */
+} ws;
+
+static double abs2(double complex z) { return creal(z) * creal(z) + cimag(z) * cimag(z); }
+
+static void ws_free(ws *w)
+{
+    free(w->st_user), free(w->st_beam), free(w->ms0), free(w->excl0), free(w->excl);
+    free(w->gstart), free(w->gmem), free(w->active), free(w->ust0), free(w->ust), free(w->fidx);
+    free(w->lam), free(w->sg), free(w->E); /* the other double arrays live inside these three */
+    free(w->Gm), free(w->X), free(w->Y), free(w->Xn), free(w->Yn), free(w->Bt), free(w->S), free(w->T);
+    free(w->TU), free(w->Z), free(w->small), free(w->rhs), free(w->zs);
+}
+
+/* Beam indices: common g -> g, private k -> G + k, sensing -> G + K. */
+static int ws_init(ws *w, const nisac_rs_instance *ri, int variant)
+{
+    memset(w, 0, sizeof *w);
+    const int M = ri->M, K = ri->K, G = ri->G, L = ri->L, n = K + L, nb = G + K + 1;
+    w->M = M, w->K = K, w->G = G, w->L = L, w->n = n, w->nb = nb, w->variant = variant;
+    w->P = ri->p.P_max, w->s2 = ri->p.sigma2, w->ss2 = ri->p.sigma_s2;
+    w->a1 = variant == V_SENSE ? 0 : ri->p.alpha[0];
+    w->a2 = ri->p.alpha[1];
+    w->group = ri->group, w->order = ri->order;
+    w->gstart = calloc((size_t)G + 1, sizeof(int));
+    w->gmem = malloc(sizeof(int) * (size_t)K);
+    w->active = calloc((size_t)nb, sizeof(int));
+    if (!w->gstart || !w->gmem || !w->active) return NISAC_FAIL(NISAC_ENOMEM, "rs-wmmse: out of memory");
+    for (int k = 0; k < K; k++) w->gstart[ri->group[k] + 1]++;
+    for (int g = 0; g < G; g++) w->gstart[g + 1] += w->gstart[g];
+    for (int k = 0; k < K; k++) w->gmem[w->gstart[ri->group[k]] + ri->order[k]] = k;
+    for (int g = 0; g < G; g++)
+        for (int q = w->gstart[g]; q < w->gstart[g + 1]; q++)
+            if (w->gmem[q] < 0 || w->gmem[q] >= K || ri->order[w->gmem[q]] != q - w->gstart[g])
+                return NISAC_FAIL(NISAC_EINVAL, "rs-wmmse: the decoding order of group %d is not 0..size-1", g);
+    for (int b = 0; b < nb; b++)
+        w->active[b] = variant == V_SENSE ? b == G + K : b < G ? variant == V_RS : b < G + K ? 1 : L > 0;
+    /* stages and messages */
+    int ns = 0, nex = 0;
+    for (int k = 0; k < K && variant != V_SENSE; k++) {
+        const int o = ri->order[k];
+        ns += (variant == V_RS) + o + 1;
+        nex += o * (o + 1) / 2 + (variant == V_RS) * (o + 1);
+    }
+    w->ns = ns;
+    w->nmsg = variant == V_SENSE ? 0 : (variant == V_RS ? G : 0) + K;
+    w->st_user = malloc(sizeof(int) * ((size_t)ns + 1));
+    w->st_beam = malloc(sizeof(int) * ((size_t)ns + 1));
+    w->ms0 = calloc((size_t)w->nmsg + 2, sizeof(int));
+    w->excl0 = calloc((size_t)ns + 2, sizeof(int));
+    w->excl = malloc(sizeof(int) * ((size_t)nex + 1));
+    const size_t S1 = (size_t)ns + 1;
+    w->lam = malloc(sizeof(double) * S1 * 8);
+    if (!w->st_user || !w->st_beam || !w->ms0 || !w->excl0 || !w->excl || !w->lam)
+        return NISAC_FAIL(NISAC_ENOMEM, "rs-wmmse: out of memory");
+    w->u_re = w->lam + S1, w->u_im = w->u_re + S1, w->omega = w->u_im + S1, w->rate = w->omega + S1;
+    w->msurr = w->rate + S1, w->c = w->msurr + S1, w->wl = w->c + S1;
+    /* messages in beam order (common g, then private i); each message's stages are its decoders */
+    int s = 0, e = 0, m = 0;
+    for (int b = 0; b < G + K && variant != V_SENSE; b++) {
+        if (!w->active[b]) continue;
+        const int g = b < G ? b : ri->group[b - G];
+        const int oi = b < G ? -1 : ri->order[b - G];
+        w->ms0[m] = s;
+        for (int q = w->gstart[g]; q < w->gstart[g + 1]; q++) {
+            const int k = w->gmem[q];
+            if (ri->order[k] < oi) continue; /* decodes only messages up to its own */
+            w->st_user[s] = k, w->st_beam[s] = b;
+            w->excl0[s] = e;
+            if (b >= G) { /* after its group's common stream and the private messages before b */
+                if (variant == V_RS) w->excl[e++] = g;
+                for (int q2 = w->gstart[g]; q2 < w->gstart[g] + oi; q2++) w->excl[e++] = G + w->gmem[q2];
+            }
+            s++;
+        }
+        m++;
+    }
+    w->ms0[m] = s;
+    w->excl0[s] = e;
+    w->ust0 = calloc((size_t)K + 1, sizeof(int));
+    w->ust = malloc(sizeof(int) * ((size_t)ns + 1));
+    if (!w->ust0 || !w->ust) return NISAC_FAIL(NISAC_ENOMEM, "rs-wmmse: out of memory");
+    for (int t = 0; t < ns; t++) w->ust0[w->st_user[t] + 1]++;
+    for (int k = 0; k < K; k++) w->ust0[k + 1] += w->ust0[k];
+    {
+        int *fill = calloc((size_t)K, sizeof(int));
+        if (!fill) return NISAC_FAIL(NISAC_ENOMEM, "rs-wmmse: out of memory");
+        for (int t = 0; t < ns; t++) w->ust[w->ust0[w->st_user[t]] + fill[w->st_user[t]]++] = t;
+        free(fill);
+    }
+    for (int mm = 0; mm < w->nmsg; mm++)
+        for (int q = w->ms0[mm]; q < w->ms0[mm + 1]; q++) w->lam[q] = 1.0 / (w->ms0[mm + 1] - w->ms0[mm]);
+    const size_t nn = (size_t)n * n, nnb = (size_t)n * nb, L1 = (size_t)L + 1;
+    w->sg = calloc(L1 * (L1 + 3), sizeof(double)); /* g_l, then c_lj (L x L), scoef, gam */
+    w->E = calloc((size_t)n * 2 + K, sizeof(double));
+    w->Gm = malloc(sizeof(double complex) * nn);
+    w->X = malloc(sizeof(double complex) * nnb);
+    w->Y = malloc(sizeof(double complex) * nnb);
+    w->Xn = malloc(sizeof(double complex) * nnb);
+    w->Yn = malloc(sizeof(double complex) * nnb);
+    w->Bt = malloc(sizeof(double complex) * nnb);
+    w->S = malloc(sizeof(double complex) * nn);
+    w->T = malloc(sizeof(double complex) * nnb);
+    w->TU = malloc(sizeof(double complex) * (size_t)n * K);
+    w->zs = malloc(sizeof(double complex) * L1 * nb);
+    int gmax = 1;
+    for (int g = 0; g < G; g++) gmax = w->gstart[g + 1] - w->gstart[g] > gmax ? w->gstart[g + 1] - w->gstart[g] : gmax;
+    w->small = malloc(sizeof(double complex) * (size_t)gmax * (gmax + 1));
+    w->rhs = malloc(sizeof(double complex) * (size_t)gmax);
+    w->fidx = malloc(sizeof(int) * (size_t)gmax);
+    w->Z = NULL;
+    if (!w->sg || !w->E || !w->Gm || !w->X || !w->Y || !w->Xn || !w->Yn || !w->Bt || !w->S || !w->T || !w->TU ||
+        !w->zs || !w->small || !w->rhs || !w->fidx)
+        return NISAC_FAIL(NISAC_ENOMEM, "rs-wmmse: out of memory (n = %d)", n);
+    w->scoef = w->sg + L1 * (L1 + 1);
+    w->gam = w->scoef + L1;
+    w->Esq = w->E + n, w->f = w->Esq + n;
+    /* Gram matrix of V = [H_hat, A] by blocks (V is never formed) */
+    nisac_cgemm('C', 'N', K, K, M, 1, ri->Hhat, M, ri->Hhat, M, 0, w->Gm, n);
+    if (L > 0) {
+        nisac_cgemm('C', 'N', K, L, M, 1, ri->Hhat, M, ri->A, M, 0, w->Gm + (size_t)K * n, n);
+        nisac_cgemm('C', 'N', L, L, M, 1, ri->A, M, ri->A, M, 0, w->Gm + (size_t)K * n + K, n);
+        for (int l = 0; l < L; l++)
+            for (int k = 0; k < K; k++) w->Gm[(size_t)k * n + K + l] = conj(w->Gm[(size_t)(K + l) * n + k]);
+    }
+    /* sensing constants: g_l = |beta_l|^2 ||a_l||^2, c_lj = |beta_j|^2 |a_l^H a_j|^2 / ||a_l||^2 */
+    for (int l = 0; l < L; l++) {
+        const double na = creal(w->Gm[(size_t)(K + l) * n + K + l]);
+        w->sg[l] = abs2(ri->beta[l]) * na;
+        for (int j = 0; j < L; j++)
+            w->sg[L1 + (size_t)l * L1 + j] =
+                j == l ? 0 : abs2(ri->beta[j]) * abs2(w->Gm[(size_t)(K + j) * n + K + l]) / na;
+    }
+    return NISAC_OK;
+}
+
+static double clj(const ws *w, int l, int j) { return w->sg[(size_t)(w->L + 1) * (1 + l) + j]; }
+
+/* Y = Gm X; returns the power tr(X^H Gm X). */
+static double gram_apply(const ws *w, const double complex *X, double complex *Y)
+{
+    nisac_cgemm('N', 'N', w->n, w->nb, w->n, 1, w->Gm, w->n, X, w->n, 0, Y, w->n);
+    double p = 0;
+    for (size_t i = 0; i < (size_t)w->n * w->nb; i++) p += creal(conj(X[i]) * Y[i]);
+    return p;
+}
+
+/* Received power of stage s (every beam not yet cancelled), from Y = V^H W. */
+static double stage_present(const ws *w, const double complex *Y, const double *tot, int s)
+{
+    const int k = w->st_user[s];
+    double p = tot[k];
+    for (int e = w->excl0[s]; e < w->excl0[s + 1]; e++) p -= abs2(Y[(size_t)w->excl[e] * w->n + k]);
+    return p > 0 ? p : 0;
+}
+
+static void user_totals(const ws *w, const double complex *Y, double *tot)
+{
+    for (int k = 0; k < w->K; k++) tot[k] = 0;
+    for (int b = 0; b < w->nb; b++) {
+        if (!w->active[b]) continue;
+        for (int k = 0; k < w->K; k++) tot[k] += abs2(Y[(size_t)b * w->n + k]);
+    }
+}
+
+/* Sensing numerator and denominator of target l at Y (noise scaled by the power ratio q). */
+static void sense_nd(const ws *w, const double complex *Y, int l, double q, double *N, double *D)
+{
+    const int K = w->K, n = w->n;
+    double num = 0, den = w->ss2 * q;
+    for (int b = 0; b < w->nb; b++) {
+        if (!w->active[b]) continue;
+        num += abs2(Y[(size_t)b * n + K + l]);
+    }
+    *N = w->sg[l] * num;
+    for (int j = 0; j < w->L; j++) {
+        if (j == l) continue;
+        double pj = 0;
+        for (int b = 0; b < w->nb; b++)
+            if (w->active[b]) pj += abs2(Y[(size_t)b * n + K + j]);
+        den += clj(w, l, j) * pj;
+    }
+    *D = den;
+}
+
+/* The objective at (X, Y) of power pw, as the design at power P_max:
+ * alpha1 sum of messages' rates (minimum over decoders) + alpha2 sum_l log2(1 + Gamma_l).
+ * Fills rate[s] and, when aux, the MMSE receivers, weights and the sensing variables. */
+static double objective(ws *w, const double complex *Y, double pw, int aux, double *tot)
+{
+    const double q = pw / w->P, n2 = w->s2 * q;
+    user_totals(w, Y, tot);
+    double f = 0;
+    for (int m = 0; m < w->nmsg; m++) {
+        double mn = INFINITY;
+        for (int s = w->ms0[m]; s < w->ms0[m + 1]; s++) {
+            const int k = w->st_user[s];
+            const double complex y = Y[(size_t)w->st_beam[s] * w->n + k];
+            const double pres = stage_present(w, Y, tot, s) + n2, sig = abs2(y);
+            double e = 1 - sig / pres; /* MMSE */
+            if (e < 1e-300) e = 1e-300;
+            w->rate[s] = -log2(e);
+            mn = fmin(mn, w->rate[s]);
+            if (aux) {
+                const double complex u = conj(y) / pres;
+                w->u_re[s] = creal(u), w->u_im[s] = cimag(u);
+                w->omega[s] = 1 / e;
+            }
+        }
+        f += w->a1 * mn;
+    }
+    for (int l = 0; l < w->L; l++) {
+        double N, D;
+        sense_nd(w, Y, l, q, &N, &D);
+        const double g = N / D;
+        f += w->a2 * log2(1 + g);
+        if (aux) {
+            w->gam[l] = g;
+            for (int b = 0; b < w->nb; b++)
+                w->zs[(size_t)b * (w->L + 1) + l] =
+                    w->active[b] ? sqrt(w->sg[l]) * Y[(size_t)b * w->n + w->K + l] / (N + D) : 0;
+        }
+    }
+    return f;
+}
+
+/* The surrogate at a new point (Yn, power pw): per message the minimum over its decoders of the
+ * stages' minorants (msurr[s]), plus the sensing minorants; equal to the objective at X.
+ * *weighted (if not NULL) gets the surrogate with the decoders weighted by wl, which the W-step
+ * maximises. */
+static double surrogate(ws *w, const double complex *Yn, double pw, double *tot, double *weighted)
+{
+    const double q = pw / w->P, n2 = w->s2 * q;
+    user_totals(w, Yn, tot);
+    double S = 0, sens = 0, Sw = 0;
+    for (int m = 0; m < w->nmsg; m++) {
+        double mn = INFINITY;
+        for (int s = w->ms0[m]; s < w->ms0[m + 1]; s++) {
+            const int k = w->st_user[s];
+            const double complex u = w->u_re[s] + I * w->u_im[s];
+            const double complex y = Yn[(size_t)w->st_beam[s] * w->n + k];
+            const double e = abs2(u) * (stage_present(w, Yn, tot, s) + n2) - 2 * creal(u * y) + 1;
+            w->msurr[s] = (log(w->omega[s]) - w->omega[s] * e + 1) / M_LN2;
+            mn = fmin(mn, w->msurr[s]);
+            Sw += w->a1 * w->wl[s] * w->msurr[s];
+        }
+        S += w->a1 * mn;
+    }
+    for (int l = 0; l < w->L; l++) {
+        double N, D;
+        sense_nd(w, Yn, l, q, &N, &D);
+        const double g0 = w->gam[l];
+        double complex zx = 0;
+        double z2 = 0;
+        for (int b = 0; b < w->nb; b++) {
+            const double complex z = w->zs[(size_t)b * (w->L + 1) + l];
+            zx += conj(z) * sqrt(w->sg[l]) * Yn[(size_t)b * w->n + w->K + l];
+            z2 += abs2(z);
+        }
+        sens += w->a2 * (log1p(g0) - g0 + (1 + g0) * (2 * creal(zx) - z2 * (N + D))) / M_LN2;
+    }
+    if (weighted) *weighted = Sw + sens;
+    return S + sens;
+}
+
+/* Decoder weights of each message (the dual variables of its minimum), kept across iterations:
+ * multiplied by exp(-kappa (r_s - min)) with the rates at X and normalised; kappa infinite: the
+ * argmin alone (ties shared) into lam2, leaving lam as it was. */
+static void set_weights(ws *w, double kappa, double *lam)
+{
+    for (int m = 0; m < w->nmsg; m++) {
+        const int a = w->ms0[m], b = w->ms0[m + 1];
+        double mn = INFINITY, z = 0;
+        for (int s = a; s < b; s++) mn = fmin(mn, w->rate[s]);
+        for (int s = a; s < b; s++)
+            z += (lam[s] = isinf(kappa) ? (w->rate[s] == mn) : exp(-kappa * (w->rate[s] - mn)));
+        for (int s = a; s < b; s++) lam[s] = fmax(lam[s] / z, 1e-9);
+    }
+}
+
+/* The maximiser Xn of the lambda-weighted surrogate (see the file comment). */
+static int wstep(ws *w)
+{
+    const int n = w->n, K = w->K, G = w->G, L = w->L, nb = w->nb;
+    double *E = w->E, *Esq = w->Esq;
+    double mu = 0;
+    memset(E, 0, sizeof(double) * (size_t)n);
+    memset(w->Bt, 0, sizeof(double complex) * (size_t)n * nb);
+    for (int s = 0; s < w->ns; s++) {
+        const double complex u = w->u_re[s] + I * w->u_im[s];
+        const double nu = w->a1 * w->wl[s] / M_LN2;
+        w->c[s] = nu * w->omega[s] * abs2(u);
+        E[w->st_user[s]] += w->c[s];
+        mu += w->c[s] * w->s2 / w->P;
+        w->Bt[(size_t)w->st_beam[s] * n + w->st_user[s]] += nu * w->omega[s] * conj(u);
+    }
+    for (int l = 0; l < L; l++) {
+        double z2 = 0;
+        for (int b = 0; b < nb; b++) z2 += abs2(w->zs[(size_t)b * (L + 1) + l]);
+        const double t = w->a2 / M_LN2 * (1 + w->gam[l]);
+        w->scoef[l] = t * z2;
+        mu += w->scoef[l] * w->ss2 / w->P;
+        for (int b = 0; b < nb; b++)
+            if (w->active[b]) w->Bt[(size_t)b * n + K + l] += t * w->zs[(size_t)b * (L + 1) + l] * sqrt(w->sg[l]);
+    }
+    for (int l = 0; l < L; l++) {
+        double d = w->scoef[l] * w->sg[l];
+        for (int j = 0; j < L; j++) d += w->scoef[j] * clj(w, j, l);
+        E[K + l] = d;
+    }
+    if (!(mu > 0)) return NISAC_FAIL(NISAC_ELAPACK, "rs-wmmse: no noise term (mu = %g)", mu);
+    for (int i = 0; i < n; i++) Esq[i] = sqrt(E[i]);
+    /* S = mu I + E^1/2 Gm E^1/2, then T^{-1} y = (y - E^1/2 S^{-1} E^1/2 Gm y) / mu */
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++)
+            w->S[(size_t)j * n + i] = Esq[i] * w->Gm[(size_t)j * n + i] * Esq[j] + (i == j ? mu : 0);
+    int rc = nisac_chol(n, w->S, n);
+    if (rc) return rc;
+    /* Xn = T^{-1} Bt */
+    nisac_cgemm('N', 'N', n, nb, n, 1, w->Gm, n, w->Bt, n, 0, w->T, n);
+    for (int b = 0; b < nb; b++)
+        for (int i = 0; i < n; i++) w->T[(size_t)b * n + i] *= Esq[i];
+    if ((rc = nisac_chol_solve(n, nb, w->S, n, w->T, n))) return rc;
+    for (int b = 0; b < nb; b++)
+        for (int i = 0; i < n; i++)
+            w->Xn[(size_t)b * n + i] = (w->Bt[(size_t)b * n + i] - Esq[i] * w->T[(size_t)b * n + i]) / mu;
+    /* T^{-1} e_k for the users (columns of TU) */
+    for (int k = 0; k < K; k++)
+        for (int i = 0; i < n; i++) w->TU[(size_t)k * n + i] = Esq[i] * w->Gm[(size_t)k * n + i];
+    if ((rc = nisac_chol_solve(n, K, w->S, n, w->TU, n))) return rc;
+    for (int k = 0; k < K; k++)
+        for (int i = 0; i < n; i++) w->TU[(size_t)k * n + i] = ((i == k) - Esq[i] * w->TU[(size_t)k * n + i]) / mu;
+    /* per beam: the users of its group that have cancelled it leave their terms (rank |F| downdate):
+       x = x0 + TU_F diag(f) (I - Gm_{F,:} TU_F diag(f))^{-1} Gm_{F,:} x0 */
+    double *f = w->f;
+    for (int b = 0; b < G + K; b++) {
+        if (!w->active[b]) continue;
+        const int g = b < G ? b : w->group[b - G];
+        const int q0 = w->gstart[g], sz = w->gstart[g + 1] - q0;
+        int nf = 0, *F = w->fidx;
+        double *fv = f;
+        for (int q = 0; q < sz; q++) {
+            const int k = w->gmem[q0 + q];
+            double fk = 0; /* weight of k's stages that have cancelled b */
+            for (int t = w->ust0[k]; t < w->ust0[k + 1]; t++) {
+                const int s = w->ust[t];
+                for (int e = w->excl0[s]; e < w->excl0[s + 1]; e++)
+                    if (w->excl[e] == b) fk += w->c[s];
+            }
+            if (fk > 0) {
+                F[nf] = k;
+                fv[nf++] = fk;
+            }
+        }
+        if (nf == 0) continue;
+        double complex *A = w->small, *r = w->rhs;
+        for (int j = 0; j < nf; j++) {
+            for (int i = 0; i < nf; i++) {
+                double complex s = 0;
+                for (int t = 0; t < n; t++) s += w->Gm[(size_t)t * n + F[i]] * w->TU[(size_t)F[j] * n + t];
+                A[(size_t)j * nf + i] = (i == j) - s * fv[j];
+            }
+            double complex s = 0;
+            for (int t = 0; t < n; t++) s += w->Gm[(size_t)t * n + F[j]] * w->Xn[(size_t)b * n + t];
+            r[j] = s;
+        }
+        if ((rc = nisac_csolve(nf, 1, A, nf, r, nf))) return rc;
+        for (int j = 0; j < nf; j++)
+            for (int t = 0; t < n; t++) w->Xn[(size_t)b * n + t] += w->TU[(size_t)F[j] * n + t] * fv[j] * r[j];
+    }
+    for (int b = 0; b < nb; b++)
+        if (!w->active[b]) memset(w->Xn + (size_t)b * n, 0, sizeof(double complex) * (size_t)n);
+    return NISAC_OK;
+}
+
+/* The initial point (33)-(38) in coefficients: common beams along the group sums, private beams
+ * H (H^H H + delta I)^{-1} (nisac_rs_initial), the sensing beam sum_l sqrt(rcs_l) a_l; equal
+ * powers over the variant's beams. */
+static int initial(ws *w, const nisac_rs_instance *ri)
+{
+    const int n = w->n, K = w->K, G = w->G, nb = w->nb;
+    memset(w->X, 0, sizeof(double complex) * (size_t)n * nb);
+    for (int k = 0; k < K; k++) w->X[(size_t)w->group[k] * n + k] = 1;
+    for (int j = 0; j < K; j++)
+        for (int i = 0; i < K; i++)
+            w->S[(size_t)j * n + i] = w->Gm[(size_t)j * n + i] + (i == j ? w->s2 / w->P : 0);
+    int rc = nisac_chol(K, w->S, n);
+    if (rc) return rc;
+    for (int j = 0; j < K; j++)
+        for (int i = 0; i < K; i++) w->X[(size_t)(G + j) * n + i] = i == j;
+    if ((rc = nisac_chol_solve(K, K, w->S, n, w->X + (size_t)G * n, n))) return rc;
+    for (int l = 0; l < w->L; l++) w->X[(size_t)(G + K) * n + K + l] = sqrt(ri->rcs[l]);
+    int na = 0;
+    for (int b = 0; b < nb; b++) na += w->active[b];
+    gram_apply(w, w->X, w->Y);
+    for (int b = 0; b < nb; b++) {
+        double nb2 = 0;
+        for (int i = 0; i < n; i++) nb2 += creal(conj(w->X[(size_t)b * n + i]) * w->Y[(size_t)b * n + i]);
+        const double sc = w->active[b] && nb2 > 0 ? sqrt(w->P / na / nb2) : 0;
+        for (int i = 0; i < n; i++) w->X[(size_t)b * n + i] *= sc;
+    }
+    return NISAC_OK;
+}
+
+static void scale(ws *w, double complex *X, double pw)
+{
+    const double sc = pw > 0 ? sqrt(w->P / pw) : 0;
+    for (size_t i = 0; i < (size_t)w->n * w->nb; i++) X[i] *= sc;
+}
+
+static int run(const nisac_instance *inst, const nisac_params *opts, nisac_design_t *d, nisac_report *r, int variant)
+{
+    const nisac_rs_instance *ri = nisac_rs_instance_of(inst);
+    if (!ri) return NISAC_FAIL(NISAC_EINVAL, "rs-wmmse: not an rs-noma-isac instance");
+    if (variant == V_SENSE && ri->L < 1) return NISAC_FAIL(NISAC_EINVAL, "sensing-only: field 'L': needs targets, L=0");
+    const int max_iter = (int)nisac_params_get(opts, "max_iter");
+    const int max_halvings = (int)nisac_params_get(opts, "line_search");
+    const double tol = nisac_params_get(opts, "tol"), kappa = nisac_params_get(opts, "softmin");
+    ws w;
+    int rc = ws_init(&w, ri, variant);
+    double *trace = malloc(sizeof(double) * ((size_t)max_iter + 1));
+    double *tot = malloc(sizeof(double) * (size_t)ri->K);
+    const size_t nnb = (size_t)w.n * w.nb;
+    double complex *Xb = malloc(sizeof(double complex) * nnb * 2), *Yb = Xb + nnb;
+    if (!rc && (!trace || !tot || !Xb)) rc = NISAC_FAIL(NISAC_ENOMEM, "rs-wmmse: out of memory");
+    if (!rc) rc = initial(&w, ri);
+    int it = 0, steps = 0, rejected = 0, decreases = 0, backtracks = 0, fallbacks = 0;
+    double f = 0;
+    if (!rc) {
+        double pw = gram_apply(&w, w.X, w.Y);
+        f = objective(&w, w.Y, pw, 1, tot);
+        trace[0] = f;
+        while (it < max_iter) {
+            /* two tries: decoders weighted by a soft minimum of their rates at X, then the
+               argmin alone (whose direction ascends the surrogate when the minimum is unique) */
+            int ok = 0;
+            for (int pass = 0; pass < 2 && !ok && !rc; pass++) {
+                set_weights(&w, pass ? INFINITY : kappa, w.wl);
+                if ((rc = wstep(&w))) break;
+                steps++;
+                gram_apply(&w, w.Xn, w.Yn);
+                /* line search on X + tau (Xn - X): Y is linear in X, so no product is needed */
+                for (int q = 0; q <= max_halvings && !ok; q++) {
+                    const double tau = ldexp(1, -q);
+                    double pt = 0;
+                    for (size_t i = 0; i < nnb; i++) {
+                        Xb[i] = w.X[i] + tau * (w.Xn[i] - w.X[i]);
+                        Yb[i] = w.Y[i] + tau * (w.Yn[i] - w.Y[i]);
+                        pt += creal(conj(Xb[i]) * Yb[i]);
+                    }
+                    const double S = surrogate(&w, Yb, pt, tot, NULL);
+                    if (S >= f + 1e-13 * fabs(f)) {
+                        ok = 1;
+                        backtracks += q;
+                    }
+                }
+                if (!ok) fallbacks++;
+            }
+            if (rc) break;
+            if (!ok) { /* no ascent direction found: X is stationary up to the line search */
+                rejected++;
+                break;
+            }
+            memcpy(w.X, Xb, sizeof(double complex) * nnb);
+            pw = gram_apply(&w, w.X, w.Y);
+            scale(&w, w.X, pw);
+            pw = gram_apply(&w, w.X, w.Y);
+            const double fn = objective(&w, w.Y, pw, 1, tot);
+            if (fn < f - 1e-9 * fabs(f)) decreases++;
+            trace[++it] = fn;
+            const double df = fn - f;
+            f = fn;
+            if (df <= tol * fabs(f)) break;
+        }
+    }
+    if (!rc) {
+        /* W = V X = H_hat X_top + A X_bottom */
+        const int M = w.M, K = w.K, G = w.G, L = w.L, n = w.n;
+        double complex *Wd[3] = {d->blocks[0].z, d->blocks[1].z, d->blocks[2].z};
+        const int c0[3] = {0, G, G + K}, nc[3] = {G, K, 1};
+        for (int q = 0; q < 3; q++) {
+            nisac_cgemm('N', 'N', M, nc[q], K, 1, ri->Hhat, M, w.X + (size_t)c0[q] * n, n, 0, Wd[q], M);
+            if (L > 0) nisac_cgemm('N', 'N', M, nc[q], L, 1, ri->A, M, w.X + (size_t)c0[q] * n + K, n, 1, Wd[q], M);
+        }
+        r->status = NISAC_STATUS_FEASIBLE; /* a stationary point of the MM iteration, no optimality certificate */
+        r->iterations = it;
+        nisac_report_set(r, "trace", trace, it + 1);
+        nisac_report_set1(r, "objective_design", f);
+        nisac_report_set1(r, "inner_steps", steps);
+        nisac_report_set1(r, "rejected", rejected);
+        nisac_report_set1(r, "decreases", decreases);
+        nisac_report_set1(r, "backtracks", backtracks);
+        nisac_report_set1(r, "fallbacks", fallbacks);
+    } else if (rc == NISAC_ELAPACK) {
+        r->status = NISAC_STATUS_NUMERICAL;
+        snprintf(r->note, sizeof r->note, "%s", nisac_last_error());
+        rc = NISAC_OK;
+    }
+    free(trace), free(tot), free(Xb);
+    ws_free(&w);
+    return rc;
+}
+
+static int design_rs(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
+                     nisac_report *r)
+{
+    (void)seed;
+    return run(inst, opts, d, r, V_RS);
+}
+static int design_noma(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
+                       nisac_report *r)
+{
+    (void)seed;
+    return run(inst, opts, d, r, V_NOMA);
+}
+static int design_sense(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
+                        nisac_report *r)
+{
+    (void)seed;
+    return run(inst, opts, d, r, V_SENSE);
+}
+
+static double memory_mb(const nisac_params *p, const nisac_params *opts)
+{
+    (void)opts;
+    nisac_rs_params q;
+    nisac_rs_params_from(p, &q);
+    const double n = q.K + q.L, nb = q.G + q.K + 1;
+    return (2 * n * n + 8 * n * nb + n * q.K + 3.0 * q.M * nb) * 16 / 1048576.0;
+}
+
+#define NOPTS (int)(sizeof wmmse_opts / sizeof wmmse_opts[0])
+const nisac_algo nisac_algo_rs_wmmse = {
+    "rs-wmmse", "rs-noma-isac",
+    "rate-splitting NOMA by weighted MMSE with the sensing utility (E-WMMSE, Algorithm 2), Gram-space closed-form steps",
+    wmmse_opts, NOPTS, design_rs, memory_mb};
+const nisac_algo nisac_algo_rs_noma = {
+    "noma", "rs-noma-isac", "conventional NOMA (no common streams), the same weighted-MMSE iteration", wmmse_opts,
+    NOPTS, design_noma, memory_mb};
+const nisac_algo nisac_algo_rs_sensing_only = {
+    "sensing-only", "rs-noma-isac", "pure sensing: all power in the sensing beam, maximising sum_l log2(1 + Gamma_l)",
+    wmmse_opts, NOPTS, design_sense, memory_mb};
+
+/* Test hook: after `iters` iterations of variant (0 rs, 1 noma, 2 sensing-only), one W-step from
+ * the point reached; *rise gets the largest increase of the weighted surrogate over `trials`
+ * random perturbations of its maximiser (<= 0 up to rounding when the Gram-space step is the
+ * maximiser), relative to the surrogate's value. */
+int nisac__rs_wstep_probe(const nisac_instance *inst, int variant, int iters, int trials, uint64_t seed, double *rise);
+int nisac__rs_wstep_probe(const nisac_instance *inst, int variant, int iters, int trials, uint64_t seed, double *rise)
+{
+    const nisac_rs_instance *ri = nisac_rs_instance_of(inst);
+    nisac_params *o = nisac_algo_opts(&nisac_algo_rs_wmmse);
+    if (!ri || !o) {
+        nisac_params_free(o);
+        return NISAC_FAIL(NISAC_EINVAL, "probe: not an rs-noma-isac instance");
+    }
+    nisac_params_set_named(o, "max_iter", iters > 0 ? iters : 1);
+    nisac_params_set_named(o, "tol", 0);
+    nisac_design_t *d = nisac_design_new(inst);
+    nisac_report *r = nisac_report_new();
+    ws w;
+    memset(&w, 0, sizeof w);
+    int rc = !d || !r ? NISAC_FAIL(NISAC_ENOMEM, "probe: out of memory") : NISAC_OK;
+    if (!rc && iters > 0) rc = run(inst, o, d, r, variant);
+    if (!rc) rc = ws_init(&w, ri, variant);
+    const size_t nnb = (size_t)w.n * w.nb;
+    double *tot = rc ? NULL : malloc(sizeof(double) * (size_t)ri->K);
+    double complex *X = rc ? NULL : malloc(sizeof(double complex) * nnb * 2), *Y = X ? X + nnb : NULL;
+    if (!rc && (!tot || !X)) rc = NISAC_FAIL(NISAC_ENOMEM, "probe: out of memory");
+    if (!rc) rc = initial(&w, ri);
+    if (!rc && iters > 0) { /* the design's beams back in coefficients: W = V X (V of full column rank) */
+        /* least squares through the Gram matrix: X = Gm^{-1} V^H W */
+        const int M = w.M, K = w.K, L = w.L, n = w.n, G = w.G;
+        double complex *Vw = malloc(sizeof(double complex) * nnb);
+        if (!Vw) rc = NISAC_FAIL(NISAC_ENOMEM, "probe: out of memory");
+        const double complex *Wd[3] = {d->blocks[0].z, d->blocks[1].z, d->blocks[2].z};
+        const int c0[3] = {0, G, G + K}, nc[3] = {G, K, 1};
+        for (int q = 0; q < 3 && !rc; q++) {
+            nisac_cgemm('C', 'N', K, nc[q], M, 1, ri->Hhat, M, Wd[q], M, 0, Vw + (size_t)c0[q] * n, n);
+            if (L > 0) nisac_cgemm('C', 'N', L, nc[q], M, 1, ri->A, M, Wd[q], M, 0, Vw + (size_t)c0[q] * n + K, n);
+        }
+        if (!rc) {
+            memcpy(w.S, w.Gm, sizeof(double complex) * (size_t)n * n);
+            if (!(rc = nisac_chol(n, w.S, n)) && !(rc = nisac_chol_solve(n, w.nb, w.S, n, Vw, n)))
+                memcpy(w.X, Vw, sizeof(double complex) * nnb);
+        }
+        free(Vw);
+    }
+    if (!rc) {
+        const double pw = gram_apply(&w, w.X, w.Y);
+        objective(&w, w.Y, pw, 1, tot);
+        set_weights(&w, nisac_params_get(o, "softmin"), w.wl);
+        rc = wstep(&w);
+    }
+    if (!rc) {
+        nisac_rng g;
+        nisac_rng_init(&g, seed, 0, 0, NISAC_PURPOSE_ALGO);
+        double S0, S1, worst = -INFINITY, xn = 0;
+        surrogate(&w, w.Yn, gram_apply(&w, w.Xn, w.Yn), tot, &S0);
+        for (size_t i = 0; i < nnb; i++) xn += creal(conj(w.Xn[i]) * w.Xn[i]);
+        for (int t = 0; t < trials; t++) {
+            const double step = sqrt(xn / nnb) * pow(10, -4 - 8.0 * t / (trials > 1 ? trials - 1 : 1));
+            for (size_t i = 0; i < nnb; i++) X[i] = w.Xn[i] + (w.active[i / w.n] ? step * nisac_rng_cn(&g) : 0);
+            surrogate(&w, Y, gram_apply(&w, X, Y), tot, &S1);
+            worst = fmax(worst, (S1 - S0) / fabs(S0));
+        }
+        *rise = worst;
+    }
+    free(tot), free(X);
+    ws_free(&w);
+    nisac_design_free(d);
+    nisac_report_free(r);
+    nisac_params_free(o);
+    return rc;
+}

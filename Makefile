@@ -34,7 +34,7 @@ LIB := $(BUILD)/libnisac.a
 SO := $(BUILD)/libnisac.so
 PROG := $(BUILD)/nisac
 
-.PHONY: all test check-asan check-symbols check-faults bench bench-conic clean run-default figures-000 figures-002 bench-figures-000 fuzz fuzz-build
+.PHONY: all test check-asan check-symbols check-faults bench bench-conic bench-rs clean run-default figures-000 figures-002 bench-figures-000 fuzz fuzz-build
 all: $(LIB) $(SO) $(PROG)
 
 $(BUILD)/%.o: %.c
@@ -95,8 +95,16 @@ check-asan:
 	    LDFLAGS="-fsanitize=address,undefined" test
 
 bench: $(BENCH_BIN) $(PROG)
-	@for b in $(filter-out $(BUILD)/bench/bench_conic,$(BENCH_BIN)); do echo "== $$b"; $$b || exit 1; done
-	@$(MAKE) --no-print-directory bench-conic
+	@for b in $(filter-out $(BUILD)/bench/bench_conic $(BUILD)/bench/bench_rs_design,$(BENCH_BIN)); do echo "== $$b"; $$b || exit 1; done
+	@$(MAKE) --no-print-directory bench-conic bench-rs
+
+# Paper 004's designs at M up to 1024, then the NumPy peer of the rs-wmmse
+# iteration on the M = 512 instance (Debian's python3-numpy).
+bench-rs: $(BUILD)/bench/bench_rs_design
+	@echo "== $(BUILD)/bench/bench_rs_design"
+	@rm -rf $(BUILD)/bench/rs-peer && mkdir -p $(BUILD)/bench/rs-peer
+	@$(BUILD)/bench/bench_rs_design 3 $(BUILD)/bench/rs-peer
+	@OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/rs_wmmse_numpy.py $(BUILD)/bench/rs-peer
 
 # The conic engine against CSDP (same builder) and CVXOPT (Debian's
 # python3-cvxopt on the same problems, written in SDPA format).

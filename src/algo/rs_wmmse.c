@@ -66,7 +66,7 @@ typedef struct ws {
     int *active;        /* nb: the variant's beams */
     double *lam, *wl, *u_re, *u_im, *omega, *rate, *msurr, *c;
     double *sg, *scoef, *gam, *E, *Esq, *f;
-    double complex *Gm, *X, *Y, *Xn, *Yn, *Bt, *S, *T, *TU, *Z, *small, *rhs;
+    double complex *Gm, *X, *Y, *Xn, *Yn, *Bt, *S, *T, *TU, *small, *rhs;
     double complex *zs; /* L x nb sensing quadratic-transform variables */
 } ws;
 
@@ -78,7 +78,7 @@ static void ws_free(ws *w)
     free(w->gstart), free(w->gmem), free(w->active), free(w->ust0), free(w->ust), free(w->fidx);
     free(w->lam), free(w->sg), free(w->E); /* the other double arrays live inside these three */
     free(w->Gm), free(w->X), free(w->Y), free(w->Xn), free(w->Yn), free(w->Bt), free(w->S), free(w->T);
-    free(w->TU), free(w->Z), free(w->small), free(w->rhs), free(w->zs);
+    free(w->small), free(w->rhs), free(w->zs);
 }
 
 /* Beam indices: common g -> g, private k -> G + k, sensing -> G + K. */
@@ -169,15 +169,14 @@ static int ws_init(ws *w, const nisac_rs_instance *ri, int variant)
     w->Yn = malloc(sizeof(double complex) * nnb);
     w->Bt = malloc(sizeof(double complex) * nnb);
     w->S = malloc(sizeof(double complex) * nn);
-    w->T = malloc(sizeof(double complex) * nnb);
-    w->TU = malloc(sizeof(double complex) * (size_t)n * K);
+    w->T = malloc(sizeof(double complex) * (nnb + (size_t)n * K));
+    w->TU = w->T + nnb; /* right after T: one solve serves both */
     w->zs = malloc(sizeof(double complex) * L1 * nb);
     int gmax = 1;
     for (int g = 0; g < G; g++) gmax = w->gstart[g + 1] - w->gstart[g] > gmax ? w->gstart[g + 1] - w->gstart[g] : gmax;
     w->small = malloc(sizeof(double complex) * (size_t)gmax * (gmax + 1));
     w->rhs = malloc(sizeof(double complex) * (size_t)gmax);
     w->fidx = malloc(sizeof(int) * (size_t)gmax);
-    w->Z = NULL;
     if (!w->sg || !w->E || !w->Gm || !w->X || !w->Y || !w->Xn || !w->Yn || !w->Bt || !w->S || !w->T || !w->TU ||
         !w->zs || !w->small || !w->rhs || !w->fidx)
         return NISAC_FAIL(NISAC_ENOMEM, "rs-wmmse: out of memory (n = %d)", n);
@@ -385,20 +384,28 @@ static int wstep(ws *w)
             w->S[(size_t)j * n + i] = Esq[i] * w->Gm[(size_t)j * n + i] * Esq[j] + (i == j ? mu : 0);
     int rc = nisac_chol(n, w->S, n);
     if (rc) return rc;
-    /* Xn = T^{-1} Bt */
-    nisac_cgemm('N', 'N', n, nb, n, 1, w->Gm, n, w->Bt, n, 0, w->T, n);
+    /* Xn = T^{-1} Bt and TU = T^{-1} e_k for the users, with one triangular solve pair:
+       Gm Bt from Bt's few non-zeros (a stage's user row, the targets' rows) */
+    double complex *T = w->T, *TU = w->TU;
+    if (L > 0) nisac_cgemm('N', 'N', n, nb, L, 1, w->Gm + (size_t)K * n, n, w->Bt + K, n, 0, T, n);
+    else memset(T, 0, sizeof(double complex) * (size_t)n * nb);
+    for (int s = 0; s < w->ns; s++) {
+        const int k = w->st_user[s];
+        const double complex c = w->Bt[(size_t)w->st_beam[s] * n + k];
+        double complex *t = T + (size_t)w->st_beam[s] * n;
+        const double complex *gk = w->Gm + (size_t)k * n;
+        for (int i = 0; i < n; i++) t[i] += gk[i] * c;
+    }
     for (int b = 0; b < nb; b++)
-        for (int i = 0; i < n; i++) w->T[(size_t)b * n + i] *= Esq[i];
-    if ((rc = nisac_chol_solve(n, nb, w->S, n, w->T, n))) return rc;
+        for (int i = 0; i < n; i++) T[(size_t)b * n + i] *= Esq[i];
+    for (int k = 0; k < K; k++)
+        for (int i = 0; i < n; i++) TU[(size_t)k * n + i] = Esq[i] * w->Gm[(size_t)k * n + i];
+    if ((rc = nisac_chol_solve(n, nb + K, w->S, n, T, n))) return rc;
     for (int b = 0; b < nb; b++)
         for (int i = 0; i < n; i++)
-            w->Xn[(size_t)b * n + i] = (w->Bt[(size_t)b * n + i] - Esq[i] * w->T[(size_t)b * n + i]) / mu;
-    /* T^{-1} e_k for the users (columns of TU) */
+            w->Xn[(size_t)b * n + i] = (w->Bt[(size_t)b * n + i] - Esq[i] * T[(size_t)b * n + i]) / mu;
     for (int k = 0; k < K; k++)
-        for (int i = 0; i < n; i++) w->TU[(size_t)k * n + i] = Esq[i] * w->Gm[(size_t)k * n + i];
-    if ((rc = nisac_chol_solve(n, K, w->S, n, w->TU, n))) return rc;
-    for (int k = 0; k < K; k++)
-        for (int i = 0; i < n; i++) w->TU[(size_t)k * n + i] = ((i == k) - Esq[i] * w->TU[(size_t)k * n + i]) / mu;
+        for (int i = 0; i < n; i++) TU[(size_t)k * n + i] = ((i == k) - Esq[i] * TU[(size_t)k * n + i]) / mu;
     /* per beam: the users of its group that have cancelled it leave their terms (rank |F| downdate):
        x = x0 + TU_F diag(f) (I - Gm_{F,:} TU_F diag(f))^{-1} Gm_{F,:} x0 */
     double *f = w->f;
@@ -471,12 +478,6 @@ static int initial(ws *w, const nisac_rs_instance *ri)
     return NISAC_OK;
 }
 
-static void scale(ws *w, double complex *X, double pw)
-{
-    const double sc = pw > 0 ? sqrt(w->P / pw) : 0;
-    for (size_t i = 0; i < (size_t)w->n * w->nb; i++) X[i] *= sc;
-}
-
 static int run(const nisac_instance *inst, const nisac_params *opts, nisac_design_t *d, nisac_report *r, int variant)
 {
     const nisac_rs_instance *ri = nisac_rs_instance_of(inst);
@@ -503,6 +504,7 @@ static int run(const nisac_instance *inst, const nisac_params *opts, nisac_desig
             /* two tries: decoders weighted by a soft minimum of their rates at X, then the
                argmin alone (whose direction ascends the surrogate when the minimum is unique) */
             int ok = 0;
+            double pacc = w.P;
             for (int pass = 0; pass < 2 && !ok && !rc; pass++) {
                 set_weights(&w, pass ? INFINITY : kappa, w.wl);
                 if ((rc = wstep(&w))) break;
@@ -520,6 +522,7 @@ static int run(const nisac_instance *inst, const nisac_params *opts, nisac_desig
                     const double S = surrogate(&w, Yb, pt, tot, NULL);
                     if (S >= f + 1e-13 * fabs(f)) {
                         ok = 1;
+                        pacc = pt;
                         backtracks += q;
                     }
                 }
@@ -530,10 +533,13 @@ static int run(const nisac_instance *inst, const nisac_params *opts, nisac_desig
                 rejected++;
                 break;
             }
-            memcpy(w.X, Xb, sizeof(double complex) * nnb);
-            pw = gram_apply(&w, w.X, w.Y);
-            scale(&w, w.X, pw);
-            pw = gram_apply(&w, w.X, w.Y);
+            /* the accepted point at full power (Y follows X linearly) */
+            const double sc = sqrt(w.P / pacc);
+            for (size_t i = 0; i < nnb; i++) {
+                w.X[i] = Xb[i] * sc;
+                w.Y[i] = Yb[i] * sc;
+            }
+            pw = w.P;
             const double fn = objective(&w, w.Y, pw, 1, tot);
             if (fn < f - 1e-9 * fabs(f)) decreases++;
             trace[++it] = fn;

@@ -4,11 +4,16 @@
  * the judge's, the single-user closed form log2(1 + P ||h||^2 / sigma^2),
  * the Gram-space W-step as the maximiser of its concave surrogate
  * (random perturbations never raise it), the starting point of the trace
- * equal to the judge's value of nisac_rs_initial's design (33)-(38). */
+ * equal to the judge's value of nisac_rs_initial's design (33)-(38), and
+ * the objective trace equal to that of the NumPy implementation of the
+ * same iteration written independently (bench/rs_wmmse_numpy.py). */
 #include "harness.h"
 #include "nisac/nisac.h"
+#include "../../bench/rs_peer.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int nisac__rs_wstep_probe(const nisac_instance *inst, int variant, int iters, int trials, uint64_t seed, double *rise);
 
@@ -164,6 +169,37 @@ static void test_sensing_only_needs_targets(void)
     nisac_params_free(p);
 }
 
+/* Two implementations of the iteration must agree: groups of 1 to 3 users, with and without targets. */
+static void test_numpy_peer_agrees(void)
+{
+    const int Gs[3] = {4, 3, 8}, Ls[3] = {2, 0, 3};
+    for (int c = 0; c < 3; c++) {
+        nisac_params *p = small(16, 4, 8, Ls[c]);
+        nisac_params_set_named(p, "G", Gs[c]);
+        nisac_instance *inst;
+        CHECK(nisac_instance_new(sys(), p, 0, NULL, 11 + c, 0, 0, &inst) == 0);
+        const nisac_algo *a = nisac_algo_find(NULL, sys(), "rs-wmmse");
+        nisac_params *o = nisac_algo_opts(a);
+        nisac_params_set_named(o, "max_iter", 12);
+        nisac_params_set_named(o, "tol", 0);
+        nisac_design_t *d = nisac_design_new(inst);
+        nisac_report *r = nisac_report_new();
+        CHECK(a->design(inst, o, 1, d, r) == 0);
+        char dir[] = "/tmp/nisac-rs-peer-XXXXXX", cmd[256];
+        CHECK(mkdtemp(dir) != NULL);
+        CHECK_MSG(nisac_bench_write_rs_peer(dir, nisac_rs_instance_of(inst), r, 1) == 0, "%s", nisac_last_error());
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 bench/rs_wmmse_numpy.py %s > /dev/null", dir);
+        CHECK_MSG(system(cmd) == 0, "case %d: the NumPy iteration's trace differs from nisac's (run: %s)", c, cmd);
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        CHECK(system(cmd) == 0);
+        nisac_report_free(r);
+        nisac_design_free(d);
+        nisac_params_free(o);
+        nisac_instance_free(inst);
+        nisac_params_free(p);
+    }
+}
+
 int main(void)
 {
     RUN(test_monotone_power_and_judge);
@@ -171,5 +207,6 @@ int main(void)
     RUN(test_wstep_is_maximiser);
     RUN(test_initial_point_objective);
     RUN(test_sensing_only_needs_targets);
+    RUN(test_numpy_peer_agrees);
     TEST_END();
 }

@@ -56,6 +56,7 @@ static const nisac_param_def wmmse_opts[] = {
 
 typedef struct ws {
     int M, K, G, L, n, nb, variant;
+    int b0, b1; /* the variant's beams are b0 .. b1-1 (a contiguous range) */
     double P, s2, ss2, a1, a2;
     const int *group, *order;
     /* stages: user, beam, message; per message its stages [ms0[m], ms0[m+1]) */
@@ -102,8 +103,9 @@ static int ws_init(ws *w, const nisac_rs_instance *ri, int variant)
         for (int q = w->gstart[g]; q < w->gstart[g + 1]; q++)
             if (w->gmem[q] < 0 || w->gmem[q] >= K || ri->order[w->gmem[q]] != q - w->gstart[g])
                 return NISAC_FAIL(NISAC_EINVAL, "rs-wmmse: the decoding order of group %d is not 0..size-1", g);
-    for (int b = 0; b < nb; b++)
-        w->active[b] = variant == V_SENSE ? b == G + K : b < G ? variant == V_RS : b < G + K ? 1 : L > 0;
+    w->b0 = variant == V_RS ? 0 : variant == V_NOMA ? G : G + K;
+    w->b1 = variant == V_SENSE || L > 0 ? nb : G + K;
+    for (int b = 0; b < nb; b++) w->active[b] = b >= w->b0 && b < w->b1;
     /* stages and messages */
     int ns = 0, nex = 0;
     for (int k = 0; k < K && variant != V_SENSE; k++) {
@@ -164,9 +166,9 @@ static int ws_init(ws *w, const nisac_rs_instance *ri, int variant)
     w->E = calloc((size_t)n * 2 + K, sizeof(double));
     w->Gm = malloc(sizeof(double complex) * nn);
     w->X = malloc(sizeof(double complex) * nnb);
-    w->Y = malloc(sizeof(double complex) * nnb);
-    w->Xn = malloc(sizeof(double complex) * nnb);
-    w->Yn = malloc(sizeof(double complex) * nnb);
+    w->Y = calloc(nnb, sizeof(double complex)); /* columns of inactive beams stay zero */
+    w->Xn = calloc(nnb, sizeof(double complex));
+    w->Yn = calloc(nnb, sizeof(double complex));
     w->Bt = malloc(sizeof(double complex) * nnb);
     w->S = malloc(sizeof(double complex) * nn);
     w->T = malloc(sizeof(double complex) * (nnb + (size_t)n * K));
@@ -207,9 +209,10 @@ static double clj(const ws *w, int l, int j) { return w->sg[(size_t)(w->L + 1) *
 /* Y = Gm X; returns the power tr(X^H Gm X). */
 static double gram_apply(const ws *w, const double complex *X, double complex *Y)
 {
-    nisac_cgemm('N', 'N', w->n, w->nb, w->n, 1, w->Gm, w->n, X, w->n, 0, Y, w->n);
+    const size_t o = (size_t)w->b0 * w->n;
+    nisac_cgemm('N', 'N', w->n, w->b1 - w->b0, w->n, 1, w->Gm, w->n, X + o, w->n, 0, Y + o, w->n);
     double p = 0;
-    for (size_t i = 0; i < (size_t)w->n * w->nb; i++) p += creal(conj(X[i]) * Y[i]);
+    for (size_t i = o; i < (size_t)w->b1 * w->n; i++) p += creal(conj(X[i]) * Y[i]);
     return p;
 }
 
@@ -387,8 +390,10 @@ static int wstep(ws *w)
     /* Xn = T^{-1} Bt and TU = T^{-1} e_k for the users, with one triangular solve pair:
        Gm Bt from Bt's few non-zeros (a stage's user row, the targets' rows) */
     double complex *T = w->T, *TU = w->TU;
-    if (L > 0) nisac_cgemm('N', 'N', n, nb, L, 1, w->Gm + (size_t)K * n, n, w->Bt + K, n, 0, T, n);
-    else memset(T, 0, sizeof(double complex) * (size_t)n * nb);
+    const int b0 = w->b0, nbs = nb - b0; /* solved columns: b0 .. nb-1 (an inactive last one is zero) */
+    if (L > 0) nisac_cgemm('N', 'N', n, nbs, L, 1, w->Gm + (size_t)K * n, n, w->Bt + (size_t)b0 * n + K, n, 0,
+                           T + (size_t)b0 * n, n);
+    else memset(T + (size_t)b0 * n, 0, sizeof(double complex) * (size_t)n * nbs);
     for (int s = 0; s < w->ns; s++) {
         const int k = w->st_user[s];
         const double complex c = w->Bt[(size_t)w->st_beam[s] * n + k];
@@ -396,15 +401,16 @@ static int wstep(ws *w)
         const double complex *gk = w->Gm + (size_t)k * n;
         for (int i = 0; i < n; i++) t[i] += gk[i] * c;
     }
-    for (int b = 0; b < nb; b++)
+    for (int b = b0; b < nb; b++)
         for (int i = 0; i < n; i++) T[(size_t)b * n + i] *= Esq[i];
-    for (int k = 0; k < K; k++)
+    const int nu = w->ns > 0 ? K : 0; /* without a decoding stage there is no downdate */
+    for (int k = 0; k < nu; k++)
         for (int i = 0; i < n; i++) TU[(size_t)k * n + i] = Esq[i] * w->Gm[(size_t)k * n + i];
-    if ((rc = nisac_chol_solve(n, nb + K, w->S, n, T, n))) return rc;
-    for (int b = 0; b < nb; b++)
+    if ((rc = nisac_chol_solve(n, nbs + nu, w->S, n, T + (size_t)b0 * n, n))) return rc;
+    for (int b = b0; b < nb; b++)
         for (int i = 0; i < n; i++)
             w->Xn[(size_t)b * n + i] = (w->Bt[(size_t)b * n + i] - Esq[i] * T[(size_t)b * n + i]) / mu;
-    for (int k = 0; k < K; k++)
+    for (int k = 0; k < nu; k++)
         for (int i = 0; i < n; i++) TU[(size_t)k * n + i] = ((i == k) - Esq[i] * TU[(size_t)k * n + i]) / mu;
     /* per beam: the users of its group that have cancelled it leave their terms (rank |F| downdate):
        x = x0 + TU_F diag(f) (I - Gm_{F,:} TU_F diag(f))^{-1} Gm_{F,:} x0 */

@@ -1,6 +1,7 @@
 /* JSON scenarios (jansson), read through the system's tables.  Unknown
  * fields are errors, so that a typo is never silently ignored. */
 #include "nisac/scenario.h"
+#include "nisac/npy.h"
 #include "jsonutil.h"
 #include "exp_internal.h"
 
@@ -76,16 +77,52 @@ int nisac_scenario_set_algo(nisac_scenario *s, const char *name)
     return NISAC_OK;
 }
 
-/* Explicit input i: `outer` arrays of `inner` [re, im] pairs. */
+/* A .npy file of shape (outer, inner) named by a scenario (relative to the
+ * scenario file's folder): *z gets it as inner x outer column-major. */
+static int load_npy_input(jctx *c, const char *key, const char *name, size_t *K, size_t *N, double complex **z)
+{
+    char path[1024];
+    const char *slash = strrchr(c->file, '/');
+    if (name[0] != '/' && slash)
+        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - c->file), c->file, name);
+    else snprintf(path, sizeof path, "%s", name);
+    int rows, cols;
+    double complex *a;
+    if (nisac_npy_read(path, &rows, &cols, &a)) return jerr(c, key, "%s", nisac_last_error());
+    *z = malloc(sizeof(double complex) * (size_t)rows * (size_t)cols);
+    if (!*z) {
+        free(a);
+        return jerr(c, key, "out of memory");
+    }
+    for (int k = 0; k < rows; k++) /* row k of the file: vector k */
+        for (int n = 0; n < cols; n++) (*z)[(size_t)k * cols + n] = a[(size_t)n * rows + k];
+    free(a);
+    for (size_t i = 0; i < (size_t)rows * cols; i++)
+        if (!isfinite(creal((*z)[i])) || !isfinite(cimag((*z)[i])) || cabs((*z)[i]) > NISAC_PARAM_ABS_MAX) {
+            free(*z);
+            *z = NULL;
+            return jerr(c, key, "%s: entry %zu is not finite or exceeds %g in magnitude", path, i, NISAC_PARAM_ABS_MAX);
+        }
+    *K = (size_t)rows, *N = (size_t)cols;
+    return 0;
+}
+
+/* Explicit input i: `outer` arrays of `inner` [re, im] pairs, or the name
+ * of a .npy file of shape (outer, inner). */
 static int load_input(jctx *c, json_t *root, json_t *v, nisac_scenario *s, int i)
 {
     const nisac_input_def *d = &s->sys->inputs[i];
     const char *key = d->name;
-    if (!json_is_array(v) || json_array_size(v) == 0)
-        return jerr(c, key, "expected a non-empty array of %s arrays of %s [re, im] pairs", d->outer, d->inner);
-    size_t K = json_array_size(v), N = 0;
+    size_t K = 0, N = 0;
     char f[96];
-    for (size_t k = 0; k < K; k++) {
+    double complex *zf = NULL; /* the data of a .npy file */
+    if (json_is_string(v)) {
+        if (load_npy_input(c, key, json_string_value(v), &K, &N, &zf)) return -1;
+    } else if (!json_is_array(v) || json_array_size(v) == 0)
+        return jerr(c, key, "expected a non-empty array of %s arrays of %s [re, im] pairs, or a .npy file name",
+                    d->outer, d->inner);
+    else K = json_array_size(v);
+    for (size_t k = 0; !zf && k < K; k++) {
         json_t *h = json_array_get(v, k);
         snprintf(f, sizeof f, "%s[%zu]", key, k);
         if (!json_is_array(h) || json_array_size(h) == 0) return jerr(c, f, "expected an array of [re, im] pairs");
@@ -100,27 +137,36 @@ static int load_input(jctx *c, json_t *root, json_t *v, nisac_scenario *s, int i
         const char *names[2] = {e->outer, e->inner};
         const int vals[2] = {s->in.cols[j], s->in.rows[j]};
         for (int q = 0; q < 2; q++) {
-            if (!strcmp(names[q], d->outer) && vals[q] != (int)K)
+            if (!strcmp(names[q], d->outer) && vals[q] != (int)K) {
+                free(zf);
                 return jerr(c, key, "has %s=%zu vectors, but '%s' has %s=%d", d->outer, K, e->name, names[q], vals[q]);
-            if (!strcmp(names[q], d->inner) && vals[q] != (int)N)
+            }
+            if (!strcmp(names[q], d->inner) && vals[q] != (int)N) {
+                free(zf);
                 return jerr(c, key, "has vectors of %s=%zu entries, but '%s' has %s=%d", d->inner, N, e->name, names[q],
                             vals[q]);
+            }
         }
     }
     int io = nisac_param_find(s->sys->params, s->sys->nparams, d->outer);
     int ii = nisac_param_find(s->sys->params, s->sys->nparams, d->inner);
-    if (io < 0 || ii < 0) return jerr(c, key, "the system's input table names unknown parameters");
+    if (io < 0 || ii < 0) {
+        free(zf);
+        return jerr(c, key, "the system's input table names unknown parameters");
+    }
     char why[200];
     if (nisac_param_check(&s->sys->params[io], (double)K, why, sizeof why) ||
-        nisac_param_check(&s->sys->params[ii], (double)N, why, sizeof why))
+        nisac_param_check(&s->sys->params[ii], (double)N, why, sizeof why)) {
+        free(zf);
         return jerr(c, key, "%zu x %zu: %s", K, N, why);
-    double complex *z = calloc(N * K, sizeof(double complex));
+    }
+    double complex *z = zf ? zf : calloc(N * K, sizeof(double complex));
     if (!z) return jerr(c, key, "out of memory");
     free(s->in.z[i]);
     s->in.z[i] = z;
     s->in.rows[i] = (int)N;
     s->in.cols[i] = (int)K;
-    for (size_t k = 0; k < K; k++)
+    for (size_t k = 0; !zf && k < K; k++)
         for (size_t n = 0; n < N; n++) {
             json_t *e = json_array_get(json_array_get(v, k), n);
             snprintf(f, sizeof f, "%s[%zu][%zu]", key, k, n);

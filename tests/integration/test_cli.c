@@ -156,6 +156,50 @@ static void test_ris_explicit_channels(void)
     json_decref(b);
 }
 
+/* rs-noma-isac: channels from a NumPy file of shape (K, M), named relative
+ * to the scenario file, reproduce the design made on the drawn channels;
+ * a file of the wrong shape is refused with its field. */
+static void test_rs_npy_channels(void)
+{
+    const nisac_system *sy = nisac_system_find(NULL, "rs-noma-isac");
+    nisac_params *p = nisac_system_params(sy);
+    nisac_params_set_named(p, "M", 16);
+    nisac_params_set_named(p, "Mx", 4);
+    nisac_params_set_named(p, "K", 4);
+    nisac_instance *inst;
+    CHECK(nisac_instance_new(sy, p, 0, NULL, 7, 0, 0, &inst) == 0);
+    const nisac_rs_instance *ri = nisac_rs_instance_of(inst);
+    double complex rowmajor[64]; /* (K, M): row k is h_k */
+    for (int k = 0; k < 4; k++)
+        for (int m = 0; m < 16; m++) rowmajor[k + 4 * m] = ri->H[m + 16 * k];
+    char path[300];
+    snprintf(path, sizeof path, "%s/h.npy", tmpdir);
+    CHECK(nisac_npy_write(path, 4, 16, rowmajor) == 0);
+    snprintf(path, sizeof path, "%s/h_t.npy", tmpdir);
+    CHECK(nisac_npy_write(path, 16, 4, ri->H) == 0); /* (M, K): the wrong shape */
+    nisac_instance_free(inst);
+    nisac_params_free(p);
+    char args[512];
+    static char out2[1 << 16];
+    snprintf(args, sizeof args, "solve --config %s --json",
+             write_file("rs.json", "{\"system\": \"rs-noma-isac\", \"M\": 16, \"Mx\": 4, \"seed\": 7, \"channels\": \"h.npy\"}"));
+    CHECK(sh(args, out, sizeof out, err, sizeof err) == 0);
+    CHECK(sh("solve --system rs-noma-isac --M 16 --Mx 4 --K 4 --seed 7 --json", out2, sizeof out2, err, sizeof err) == 0);
+    json_t *a = json_loads(out, 0, NULL), *b = json_loads(out2, 0, NULL);
+    CHECK(a && b);
+    if (a && b) {
+        double ra = json_real_value(json_object_get(json_object_get(a, "metrics"), "objective"));
+        double rb = json_real_value(json_object_get(json_object_get(b, "metrics"), "objective"));
+        CHECK_MSG(ra == rb && ra > 0, "objective from the .npy channels %.17g, drawn %.17g", ra, rb);
+    }
+    json_decref(a);
+    json_decref(b);
+    snprintf(args, sizeof args, "solve --config %s",
+             write_file("rs2.json", "{\"system\": \"rs-noma-isac\", \"K\": 4, \"channels\": \"h_t.npy\"}"));
+    CHECK(sh(args, out, sizeof out, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "rs2.json:1:36: field 'channels': has K=16 vectors of M=4 entries") != NULL, "%s", err);
+}
+
 static void expect_bad(const char *args, const char *needle)
 {
     int rc = sh(args, out, sizeof out, err, sizeof err);
@@ -231,6 +275,7 @@ int main(void)
     RUN(test_json_output);
     RUN(test_explicit_channels);
     RUN(test_ris_explicit_channels);
+    RUN(test_rs_npy_channels);
     RUN(test_bad_flags);
     RUN(test_bad_json);
     RUN(test_help_from_tables);

@@ -24,6 +24,7 @@ extern const nisac_algo nisac_algo_ris_oma;
 extern const nisac_algo nisac_algo_rs_wmmse;
 extern const nisac_algo nisac_algo_rs_noma;
 extern const nisac_algo nisac_algo_rs_sensing_only;
+extern const nisac_algo nisac_algo_rs_hao_sca;
 
 static const nisac_system *const builtin_systems[] = {
     &nisac_system_noma_isac,
@@ -45,6 +46,7 @@ static const nisac_algo *const builtin_algos[] = {
     &nisac_algo_rs_wmmse,
     &nisac_algo_rs_noma,
     &nisac_algo_rs_sensing_only,
+    &nisac_algo_rs_hao_sca,
 };
 
 struct nisac_catalog {

@@ -41,17 +41,23 @@
 
 enum { V_RS, V_NOMA, V_SENSE };
 
-static const nisac_param_def wmmse_opts[] = {
-    {"max_iter", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", 50, 1, 100000, 0, NULL, 0, NULL, 0, NULL,
-     "outer iterations at most"},
-    {"tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 1e-4, 0, 1, 0, NULL, 0, NULL, 0, NULL,
-     "stop when the objective grows by less than tol (relative) in an iteration"},
-    {"softmin", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 4, 0, 1e6, 0, NULL, 0, NULL, 0, NULL,
-     "step of the decoders' weights of a message: multiplied by exp(-softmin (rate - the smallest rate)) per iteration"},
-    {"line_search", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", 12, 0, 60, 0, NULL, 0, NULL, 0, NULL,
-     "halvings of the step toward the W-step's point before the argmin weights are tried"},
-    {"feas_tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 1e-6, 0, INFINITY, 0, NULL, 0, NULL, 0, NULL,
-     "relative tolerance of the judge"},
+#define COMMON_OPTS                                                                                            \
+    {"max_iter", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", 50, 1, 100000, 0, NULL, 0, NULL, 0, NULL,              \
+     "outer iterations at most"},                                                                               \
+        {"tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 1e-4, 0, 1, 0, NULL, 0, NULL, 0, NULL,                 \
+         "stop when the objective grows by less than tol (relative) in an iteration"},                          \
+        {"softmin", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 4, 0, 1e6, 0, NULL, 0, NULL, 0, NULL,              \
+         "the W-step weighs a message's decoders by exp(-softmin (rate - the smallest rate)) (per bit/s/Hz)"},  \
+        {"line_search", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", 12, 0, 60, 0, NULL, 0, NULL, 0, NULL,           \
+         "halvings of the step toward the W-step's point before the argmin weights are tried"},                 \
+        {"feas_tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 1e-6, 0, INFINITY, 0, NULL, 0, NULL, 0, NULL,     \
+         "relative tolerance of the judge"}
+
+static const nisac_param_def wmmse_opts[] = {COMMON_OPTS};
+static const nisac_param_def hao_opts[] = {
+    COMMON_OPTS,
+    {"power_steps", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", 10, 0, 10000, 0, NULL, 0, NULL, 0, NULL,
+     "power-allocation steps (28) after each beamforming step at most"},
 };
 
 typedef struct ws {
@@ -484,7 +490,123 @@ static int initial(ws *w, const nisac_rs_instance *ri)
     return NISAC_OK;
 }
 
-static int run(const nisac_instance *inst, const nisac_params *opts, nisac_design_t *d, nisac_report *r, int variant)
+/* Power allocation (28) with the beams' directions fixed: amplitudes a_j = ||w_j||, Y_j = Yd_j a_j.
+ * Every minorant of the W-step is a separable concave quadratic in a (streams are independent),
+ * so one MM step is a_j = max(c_j, 0) / d_j (scaled to P_max), with the decoders weighted by a
+ * soft minimum and a line search on the min-based surrogate, as in the W-step.  Up to `steps`
+ * steps, stopping when the objective grows by less than tol (relative).  f is the objective
+ * at X on entry and exit; aux holds X's receivers and weights on entry and exit. */
+static void power_steps(ws *w, int steps, double tol, double kappa, int max_halvings, double *f, double *tot,
+                        double complex *Yd, double *a, double *an, double *c, double *d, double complex *Yb)
+{
+    const int n = w->n, K = w->K, L = w->L, nb = w->nb;
+    for (int b = 0; b < nb; b++) {
+        double p = 0;
+        for (int i = 0; i < n; i++) p += creal(conj(w->X[(size_t)b * n + i]) * w->Y[(size_t)b * n + i]);
+        a[b] = p > 0 ? sqrt(p) : 0;
+        for (int i = 0; i < n; i++) Yd[(size_t)b * n + i] = a[b] > 0 ? w->Y[(size_t)b * n + i] / a[b] : 0;
+    }
+    for (int st = 0; st < steps; st++) {
+        set_weights(w, kappa, w->wl);
+        for (int b = 0; b < nb; b++) c[b] = d[b] = 0;
+        double ctot = 0; /* noise terms: sum a^2 / P_max on every beam */
+        for (int k = 0; k < K; k++) tot[k] = 0;
+        for (int s = 0; s < w->ns; s++) {
+            const double complex u = w->u_re[s] + I * w->u_im[s];
+            const double nu = w->a1 * w->wl[s] / M_LN2, cs = nu * w->omega[s] * (creal(u) * creal(u) + cimag(u) * cimag(u));
+            const int k = w->st_user[s], b = w->st_beam[s];
+            tot[k] += cs;
+            ctot += cs * w->s2 / w->P;
+            c[b] += nu * w->omega[s] * creal(u * Yd[(size_t)b * n + k]);
+            for (int e = w->excl0[s]; e < w->excl0[s + 1]; e++) d[w->excl[e]] -= cs * abs2(Yd[(size_t)w->excl[e] * n + k]);
+        }
+        for (int l = 0; l < L; l++) {
+            double z2 = 0;
+            for (int b = 0; b < nb; b++) z2 += abs2(w->zs[(size_t)b * (L + 1) + l]);
+            const double t = w->a2 / M_LN2 * (1 + w->gam[l]);
+            w->scoef[l] = t * z2;
+            ctot += w->scoef[l] * w->ss2 / w->P;
+            for (int b = w->b0; b < w->b1; b++)
+                c[b] += t * sqrt(w->sg[l]) * creal(conj(w->zs[(size_t)b * (L + 1) + l]) * Yd[(size_t)b * n + K + l]);
+        }
+        for (int l = 0; l < L; l++) { /* weight of |a_l^H w_b|^2, as E_{K+l} of the W-step */
+            double e = w->scoef[l] * w->sg[l];
+            for (int j = 0; j < L; j++) e += w->scoef[j] * clj(w, j, l);
+            for (int b = w->b0; b < w->b1; b++) d[b] += e * abs2(Yd[(size_t)b * n + K + l]);
+        }
+        for (int b = w->b0; b < w->b1; b++) {
+            for (int k = 0; k < K; k++) d[b] += tot[k] * abs2(Yd[(size_t)b * n + k]);
+            d[b] += ctot;
+            an[b] = d[b] > 0 ? fmax(c[b], 0) / d[b] : 0;
+        }
+        /* line search on a + tau (an - a) by the min-based surrogate */
+        int ok = 0;
+        double pacc = 0, tau = 1;
+        for (int q = 0; q <= max_halvings && !ok; q++) {
+            tau = ldexp(1, -q);
+            pacc = 0;
+            for (int b = 0; b < nb; b++) {
+                const double ab = a[b] + tau * (an[b] - a[b]);
+                pacc += ab * ab;
+                for (int i = 0; i < n; i++) Yb[(size_t)b * n + i] = Yd[(size_t)b * n + i] * ab;
+            }
+            ok = surrogate(w, Yb, pacc, tot, NULL) >= *f + 1e-13 * fabs(*f);
+        }
+        if (!ok) break;
+        const double sc = sqrt(w->P / pacc);
+        for (int b = 0; b < nb; b++) {
+            const double ab = (a[b] + tau * (an[b] - a[b])) * sc;
+            const double r = a[b] > 0 ? ab / a[b] : 0;
+            a[b] = ab;
+            for (int i = 0; i < n; i++) {
+                w->X[(size_t)b * n + i] *= r;
+                w->Y[(size_t)b * n + i] = Yd[(size_t)b * n + i] * ab;
+            }
+        }
+        const double fn = objective(w, w->Y, w->P, 1, tot);
+        const double df = fn - *f;
+        *f = fn;
+        if (df <= tol * fabs(fn)) break;
+    }
+}
+
+/* The splitting ratios (29): each group's common rate shared so that its users' totals are as
+ * equal as possible (water-filling: c_k = max(0, t - R_k,p), sum c_k = R_c), the max-min fair
+ * split; the sum rate does not depend on it.  Rates on H_hat from the judge's function. */
+static int fair_shares(const nisac_rs_instance *ri, const nisac_design_t *d, double *share)
+{
+    const int K = ri->K, G = ri->G;
+    const nisac_rs_layout lay = nisac_rs_instance_layout(ri);
+    double *buf = malloc(sizeof(double) * ((size_t)4 * K + G));
+    if (!buf) return NISAC_FAIL(NISAC_ENOMEM, "hao-sca: out of memory");
+    nisac_rs_rates rr = {buf, buf + G, buf + G + K, buf + G + 2 * K, buf + G + 3 * K, 0};
+    int rc = nisac_rs_rates_eval(&lay, ri->Hhat, d->blocks[0].z, d->blocks[1].z, d->blocks[2].z, NULL, 0, ri->p.sigma2,
+                                 NULL, &rr);
+    for (int g = 0; g < G && !rc; g++) {
+        double lo = INFINITY, hi = -INFINITY;
+        int cnt = 0;
+        for (int k = 0; k < K; k++)
+            if (ri->group[k] == g) lo = fmin(lo, rr.rate_p[k]), hi = fmax(hi, rr.rate_p[k] + rr.common[g]), cnt++;
+        for (int it = 0; it < 200 && rr.common[g] > 0; it++) { /* bisection on the water level t */
+            const double t = (lo + hi) / 2;
+            double used = 0;
+            for (int k = 0; k < K; k++)
+                if (ri->group[k] == g) used += fmax(0, t - rr.rate_p[k]);
+            if (used > rr.common[g]) hi = t;
+            else lo = t;
+        }
+        double tot = 0;
+        for (int k = 0; k < K; k++)
+            if (ri->group[k] == g) tot += (share[k] = rr.common[g] > 0 ? fmax(0, lo - rr.rate_p[k]) : 1.0 / cnt);
+        for (int k = 0; k < K; k++)
+            if (ri->group[k] == g) share[k] = tot > 0 ? share[k] / tot : 1.0 / cnt;
+    }
+    free(buf);
+    return rc;
+}
+
+static int run(const nisac_instance *inst, const nisac_params *opts, nisac_design_t *d, nisac_report *r, int variant,
+               int hao)
 {
     const nisac_rs_instance *ri = nisac_rs_instance_of(inst);
     if (!ri) return NISAC_FAIL(NISAC_EINVAL, "rs-wmmse: not an rs-noma-isac instance");
@@ -492,13 +614,15 @@ static int run(const nisac_instance *inst, const nisac_params *opts, nisac_desig
     const int max_iter = (int)nisac_params_get(opts, "max_iter");
     const int max_halvings = (int)nisac_params_get(opts, "line_search");
     const double tol = nisac_params_get(opts, "tol"), kappa = nisac_params_get(opts, "softmin");
+    const int npow = hao ? (int)nisac_params_get(opts, "power_steps") : 0;
     ws w;
     int rc = ws_init(&w, ri, variant);
     double *trace = malloc(sizeof(double) * ((size_t)max_iter + 1));
     double *tot = malloc(sizeof(double) * (size_t)ri->K);
     const size_t nnb = (size_t)w.n * w.nb;
-    double complex *Xb = malloc(sizeof(double complex) * nnb * 2), *Yb = Xb + nnb;
-    if (!rc && (!trace || !tot || !Xb)) rc = NISAC_FAIL(NISAC_ENOMEM, "rs-wmmse: out of memory");
+    double complex *Xb = malloc(sizeof(double complex) * nnb * 3), *Yb = Xb + nnb, *Yd = Yb + nnb;
+    double *pa = malloc(sizeof(double) * (size_t)w.nb * 4);
+    if (!rc && (!trace || !tot || !Xb || !pa)) rc = NISAC_FAIL(NISAC_ENOMEM, "rs-wmmse: out of memory");
     if (!rc) rc = initial(&w, ri);
     int it = 0, steps = 0, rejected = 0, decreases = 0, backtracks = 0, fallbacks = 0;
     double f = 0;
@@ -546,7 +670,9 @@ static int run(const nisac_instance *inst, const nisac_params *opts, nisac_desig
                 w.Y[i] = Yb[i] * sc;
             }
             pw = w.P;
-            const double fn = objective(&w, w.Y, pw, 1, tot);
+            double fn = objective(&w, w.Y, pw, 1, tot);
+            if (npow > 0) power_steps(&w, npow, tol, kappa, max_halvings, &fn, tot, Yd, pa, pa + w.nb, pa + 2 * w.nb,
+                                      pa + 3 * w.nb, Yb);
             if (fn < f - 1e-9 * fabs(f)) decreases++;
             trace[++it] = fn;
             const double df = fn - f;
@@ -563,6 +689,7 @@ static int run(const nisac_instance *inst, const nisac_params *opts, nisac_desig
             nisac_cgemm('N', 'N', M, nc[q], K, 1, ri->Hhat, M, w.X + (size_t)c0[q] * n, n, 0, Wd[q], M);
             if (L > 0) nisac_cgemm('N', 'N', M, nc[q], L, 1, ri->A, M, w.X + (size_t)c0[q] * n + K, n, 1, Wd[q], M);
         }
+        if (hao) rc = fair_shares(ri, d, d->blocks[3].x);
         r->status = NISAC_STATUS_FEASIBLE; /* a stationary point of the MM iteration, no optimality certificate */
         r->iterations = it;
         nisac_report_set(r, "trace", trace, it + 1);
@@ -577,7 +704,7 @@ static int run(const nisac_instance *inst, const nisac_params *opts, nisac_desig
         snprintf(r->note, sizeof r->note, "%s", nisac_last_error());
         rc = NISAC_OK;
     }
-    free(trace), free(tot), free(Xb);
+    free(trace), free(tot), free(Xb), free(pa);
     ws_free(&w);
     return rc;
 }
@@ -586,19 +713,26 @@ static int design_rs(const nisac_instance *inst, const nisac_params *opts, uint6
                      nisac_report *r)
 {
     (void)seed;
-    return run(inst, opts, d, r, V_RS);
+    return run(inst, opts, d, r, V_RS, 0);
 }
 static int design_noma(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
                        nisac_report *r)
 {
     (void)seed;
-    return run(inst, opts, d, r, V_NOMA);
+    return run(inst, opts, d, r, V_NOMA, 0);
 }
 static int design_sense(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
                         nisac_report *r)
 {
     (void)seed;
-    return run(inst, opts, d, r, V_SENSE);
+    return run(inst, opts, d, r, V_SENSE, 0);
+}
+
+static int design_hao(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
+                      nisac_report *r)
+{
+    (void)seed;
+    return run(inst, opts, d, r, V_RS, 1);
 }
 
 static double memory_mb(const nisac_params *p, const nisac_params *opts)
@@ -642,7 +776,7 @@ int nisac__rs_wstep_probe(const nisac_instance *inst, int variant, int iters, in
     ws w;
     memset(&w, 0, sizeof w);
     int rc = !d || !r ? NISAC_FAIL(NISAC_ENOMEM, "probe: out of memory") : NISAC_OK;
-    if (!rc && iters > 0) rc = run(inst, o, d, r, variant);
+    if (!rc && iters > 0) rc = run(inst, o, d, r, variant, 0);
     if (!rc) rc = ws_init(&w, ri, variant);
     const size_t nnb = (size_t)w.n * w.nb;
     double *tot = rc ? NULL : malloc(sizeof(double) * (size_t)ri->K);
@@ -694,3 +828,8 @@ int nisac__rs_wstep_probe(const nisac_instance *inst, int variant, int iters, in
     nisac_params_free(o);
     return rc;
 }
+const nisac_algo nisac_algo_rs_hao_sca = {
+    "hao-sca", "rs-noma-isac",
+    "Algorithm 1 (HAO-SCA): SCA beamforming step, power allocation (28) by closed-form MM steps, max-min fair "
+    "splitting ratios (29)",
+    hao_opts, (int)(sizeof hao_opts / sizeof hao_opts[0]), design_hao, memory_mb};

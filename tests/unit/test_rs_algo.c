@@ -66,9 +66,9 @@ static double metric(const run_t *x, const char *name)
 
 static void test_monotone_power_and_judge(void)
 {
-    const char *algos[] = {"rs-wmmse", "noma", "sensing-only"};
+    const char *algos[] = {"rs-wmmse", "noma", "sensing-only", "hao-sca"};
     nisac_params *p = small(16, 4, 8, 2);
-    for (int a = 0; a < 3; a++)
+    for (int a = 0; a < 4; a++)
         for (uint64_t seed = 1; seed <= 3; seed++) {
             run_t x = design(algos[a], p, seed);
             CHECK(x.rc == 0);
@@ -89,6 +89,25 @@ static void test_monotone_power_and_judge(void)
             CHECK(nisac_report_get1(x.r, "decreases", -1) == 0);
             if (a == 1) CHECK(metric(&x, "common_power_frac") == 0);
             if (a == 2) CHECK(metric(&x, "sum_rate") == 0);
+            if (a == 3) { /* the splitting ratios: each group's shares sum to 1 and water-fill: the users
+                             with a share end at one level, those without are above it */
+                const nisac_rs_instance *ri = nisac_rs_instance_of(x.inst);
+                const double *sh = x.d->blocks[3].x;
+                const double *rate = x.r->eval->val[nisac_metric_find(sys(), "user_rate")];
+                for (int g = 0; g < ri->G; g++) {
+                    double t = 0, level = NAN, above = INFINITY;
+                    for (int k = 0; k < ri->K; k++) {
+                        if (ri->group[k] != g) continue;
+                        t += sh[k];
+                        if (sh[k] > 1e-9) {
+                            if (!isnan(level)) CHECK_REL(rate[k], level, 1e-7);
+                            level = rate[k];
+                        } else above = fmin(above, rate[k]);
+                    }
+                    CHECK_REL(t, 1, 1e-12);
+                    CHECK(isnan(level) || above >= level - 1e-7);
+                }
+            }
             done(&x);
         }
     nisac_params_free(p);
@@ -98,8 +117,8 @@ static void test_monotone_power_and_judge(void)
 static void test_single_user_closed_form(void)
 {
     nisac_params *p = small(16, 4, 1, 0);
-    const char *algos[] = {"rs-wmmse", "noma"};
-    for (int a = 0; a < 2; a++)
+    const char *algos[] = {"rs-wmmse", "noma", "hao-sca"};
+    for (int a = 0; a < 3; a++)
         for (uint64_t seed = 1; seed <= 3; seed++) {
             run_t x = design(algos[a], p, seed);
             const nisac_rs_instance *ri = nisac_rs_instance_of(x.inst);

@@ -49,8 +49,8 @@ int main(int argc, char **argv)
     const int reps = argc > 1 ? atoi(argv[1]) : 3;
     const char *peer = argc > 2 ? argv[2] : NULL;
     const int sizes[] = {64, 256, 512, 1024}, mxs[] = {8, 16, 16, 32};
-    const char *algos[] = {"rs-wmmse", "noma", "sensing-only"};
-    const int nalg = 3;
+    const char *algos[] = {"rs-wmmse", "hao-sca", "fp", "noma", "sensing-only"};
+    const int nalg = 5;
     printf("%5s %4s %4s %-13s %10s %6s\n", "M", "K", "thr", "algorithm", "design (s)", "iters");
     for (int si = 0; si < 4; si++) {
         const int M = sizes[si];

@@ -25,6 +25,7 @@ extern const nisac_algo nisac_algo_rs_wmmse;
 extern const nisac_algo nisac_algo_rs_noma;
 extern const nisac_algo nisac_algo_rs_sensing_only;
 extern const nisac_algo nisac_algo_rs_hao_sca;
+extern const nisac_algo nisac_algo_rs_fp;
 
 static const nisac_system *const builtin_systems[] = {
     &nisac_system_noma_isac,
@@ -47,6 +48,7 @@ static const nisac_algo *const builtin_algos[] = {
     &nisac_algo_rs_noma,
     &nisac_algo_rs_sensing_only,
     &nisac_algo_rs_hao_sca,
+    &nisac_algo_rs_fp,
 };
 
 struct nisac_catalog {

@@ -64,6 +64,8 @@ typedef struct ws {
     int M, K, G, L, n, nb, variant;
     int b0, b1; /* the variant's beams are b0 .. b1-1 (a contiguous range) */
     double P, s2, ss2, a1, a2;
+    int fp;            /* fp: the power constraint by its multiplier mu_fp, noise fixed (no scaling) */
+    double mu_fp, mu_st; /* mu_fp < 0: the scale-trick value mu_st */
     const int *group, *order;
     /* stages: user, beam, message; per message its stages [ms0[m], ms0[m+1]) */
     int ns, nmsg;
@@ -385,6 +387,8 @@ static int wstep(ws *w)
         for (int j = 0; j < L; j++) d += w->scoef[j] * clj(w, j, l);
         E[K + l] = d;
     }
+    w->mu_st = mu;
+    if (w->fp && w->mu_fp >= 0) mu = w->mu_fp;
     if (!(mu > 0)) return NISAC_FAIL(NISAC_ELAPACK, "rs-wmmse: no noise term (mu = %g)", mu);
     for (int i = 0; i < n; i++) Esq[i] = sqrt(E[i]);
     /* S = mu I + E^1/2 Gm E^1/2, then T^{-1} y = (y - E^1/2 S^{-1} E^1/2 Gm y) / mu */
@@ -488,6 +492,55 @@ static int initial(ws *w, const nisac_rs_instance *ri)
         for (int i = 0; i < n; i++) w->X[(size_t)b * n + i] *= sc;
     }
     return NISAC_OK;
+}
+
+/* The FP W-step: the surrogate of the quadratic and Lagrangian-dual transforms with the noise
+ * fixed, maximised over ||W||^2 <= P_max: W(mu) of the same closed form, mu the constraint's
+ * multiplier, found by bracketing and bisection in log(mu) from the scale-trick value until the
+ * power is within rtol below P_max.  Leaves Xn, Yn; returns the W-steps used, or an error < 0. */
+static int fp_wstep(ws *w, double rtol)
+{
+    w->mu_fp = -1;
+    int rc = wstep(w), evals = 1, side = 0;
+    if (rc) return rc;
+    double mu = w->mu_st, p = gram_apply(w, w->Xn, w->Yn);
+    /* bracket [lo, hi] in log(mu) with the power above P_max at lo and at or below at hi, then
+       regula falsi (Illinois) on log(power) - log(P_max), nearly linear in log(mu) */
+    double lo = NAN, hi = NAN, flo = 0, fhi = 0;
+    const double target = log(w->P);
+    for (int t = 0; t < 80; t++) {
+        const double fv = log(p) - target;
+        if (p > w->P) lo = log(mu), flo = fv;
+        else hi = log(mu), fhi = fv;
+        if (p <= w->P && p >= w->P * (1 - rtol)) return evals;
+        double x;
+        if (isnan(lo)) x = hi - 1.4; /* power too low: a smaller multiplier */
+        else if (isnan(hi)) x = lo + 1.4;
+        else {
+            x = (lo * fhi - hi * flo) / (fhi - flo);
+            if (p > w->P) { /* Illinois: halve the stale end's value */
+                if (side == -1) fhi /= 2;
+                side = -1;
+            } else {
+                if (side == 1) flo /= 2;
+                side = 1;
+            }
+            if (!(x > fmin(lo, hi) && x < fmax(lo, hi))) x = (lo + hi) / 2;
+        }
+        mu = exp(x);
+        w->mu_fp = mu;
+        if ((rc = wstep(w))) return rc;
+        evals++;
+        p = gram_apply(w, w->Xn, w->Yn);
+    }
+    if (p > w->P) { /* the last point above the budget: back to the feasible end of the bracket */
+        if (isnan(hi)) return NISAC_FAIL(NISAC_ELAPACK, "fp: no multiplier meets the power budget");
+        w->mu_fp = exp(hi);
+        if ((rc = wstep(w))) return rc;
+        gram_apply(w, w->Xn, w->Yn);
+        evals++;
+    }
+    return evals;
 }
 
 /* Power allocation (28) with the beams' directions fixed: amplitudes a_j = ||w_j||, Y_j = Yd_j a_j.
@@ -606,7 +659,7 @@ static int fair_shares(const nisac_rs_instance *ri, const nisac_design_t *d, dou
 }
 
 static int run(const nisac_instance *inst, const nisac_params *opts, nisac_design_t *d, nisac_report *r, int variant,
-               int hao)
+               int hao, int fp)
 {
     const nisac_rs_instance *ri = nisac_rs_instance_of(inst);
     if (!ri) return NISAC_FAIL(NISAC_EINVAL, "rs-wmmse: not an rs-noma-isac instance");
@@ -617,6 +670,7 @@ static int run(const nisac_instance *inst, const nisac_params *opts, nisac_desig
     const int npow = hao ? (int)nisac_params_get(opts, "power_steps") : 0;
     ws w;
     int rc = ws_init(&w, ri, variant);
+    w.fp = fp;
     double *trace = malloc(sizeof(double) * ((size_t)max_iter + 1));
     double *tot = malloc(sizeof(double) * (size_t)ri->K);
     const size_t nnb = (size_t)w.n * w.nb;
@@ -637,9 +691,18 @@ static int run(const nisac_instance *inst, const nisac_params *opts, nisac_desig
             double pacc = w.P;
             for (int pass = 0; pass < 2 && !ok && !rc; pass++) {
                 set_weights(&w, pass ? INFINITY : kappa, w.wl);
-                if ((rc = wstep(&w))) break;
-                steps++;
-                gram_apply(&w, w.Xn, w.Yn);
+                if (fp) {
+                    const int e = fp_wstep(&w, 1e-6);
+                    if (e < 0) {
+                        rc = e;
+                        break;
+                    }
+                    steps += e;
+                } else {
+                    if ((rc = wstep(&w))) break;
+                    steps++;
+                    gram_apply(&w, w.Xn, w.Yn);
+                }
                 /* line search on X + tau (Xn - X): Y is linear in X, so no product is needed */
                 for (int q = 0; q <= max_halvings && !ok; q++) {
                     const double tau = ldexp(1, -q);
@@ -649,7 +712,7 @@ static int run(const nisac_instance *inst, const nisac_params *opts, nisac_desig
                         Yb[i] = w.Y[i] + tau * (w.Yn[i] - w.Y[i]);
                         pt += creal(conj(Xb[i]) * Yb[i]);
                     }
-                    const double S = surrogate(&w, Yb, pt, tot, NULL);
+                    const double S = surrogate(&w, Yb, fp ? w.P : pt, tot, NULL); /* fp: noise fixed */
                     if (S >= f + 1e-13 * fabs(f)) {
                         ok = 1;
                         pacc = pt;
@@ -663,8 +726,8 @@ static int run(const nisac_instance *inst, const nisac_params *opts, nisac_desig
                 rejected++;
                 break;
             }
-            /* the accepted point at full power (Y follows X linearly) */
-            const double sc = sqrt(w.P / pacc);
+            /* the accepted point at full power (Y follows X linearly); fp keeps its own power */
+            const double sc = fp ? 1 : sqrt(w.P / pacc);
             for (size_t i = 0; i < nnb; i++) {
                 w.X[i] = Xb[i] * sc;
                 w.Y[i] = Yb[i] * sc;
@@ -713,26 +776,33 @@ static int design_rs(const nisac_instance *inst, const nisac_params *opts, uint6
                      nisac_report *r)
 {
     (void)seed;
-    return run(inst, opts, d, r, V_RS, 0);
+    return run(inst, opts, d, r, V_RS, 0, 0);
 }
 static int design_noma(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
                        nisac_report *r)
 {
     (void)seed;
-    return run(inst, opts, d, r, V_NOMA, 0);
+    return run(inst, opts, d, r, V_NOMA, 0, 0);
 }
 static int design_sense(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
                         nisac_report *r)
 {
     (void)seed;
-    return run(inst, opts, d, r, V_SENSE, 0);
+    return run(inst, opts, d, r, V_SENSE, 0, 0);
 }
 
 static int design_hao(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
                       nisac_report *r)
 {
     (void)seed;
-    return run(inst, opts, d, r, V_RS, 1);
+    return run(inst, opts, d, r, V_RS, 1, 0);
+}
+
+static int design_fp(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
+                     nisac_report *r)
+{
+    (void)seed;
+    return run(inst, opts, d, r, V_RS, 0, 1);
 }
 
 static double memory_mb(const nisac_params *p, const nisac_params *opts)
@@ -776,7 +846,7 @@ int nisac__rs_wstep_probe(const nisac_instance *inst, int variant, int iters, in
     ws w;
     memset(&w, 0, sizeof w);
     int rc = !d || !r ? NISAC_FAIL(NISAC_ENOMEM, "probe: out of memory") : NISAC_OK;
-    if (!rc && iters > 0) rc = run(inst, o, d, r, variant, 0);
+    if (!rc && iters > 0) rc = run(inst, o, d, r, variant, 0, 0);
     if (!rc) rc = ws_init(&w, ri, variant);
     const size_t nnb = (size_t)w.n * w.nb;
     double *tot = rc ? NULL : malloc(sizeof(double) * (size_t)ri->K);
@@ -833,3 +903,7 @@ const nisac_algo nisac_algo_rs_hao_sca = {
     "Algorithm 1 (HAO-SCA): SCA beamforming step, power allocation (28) by closed-form MM steps, max-min fair "
     "splitting ratios (29)",
     hao_opts, (int)(sizeof hao_opts / sizeof hao_opts[0]), design_hao, memory_mb};
+const nisac_algo nisac_algo_rs_fp = {
+    "fp", "rs-noma-isac",
+    "fractional programming (Lagrangian-dual and quadratic transforms), the power budget by its multiplier",
+    wmmse_opts, NOPTS, design_fp, memory_mb};

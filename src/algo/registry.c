@@ -26,6 +26,7 @@ extern const nisac_algo nisac_algo_rs_noma;
 extern const nisac_algo nisac_algo_rs_sensing_only;
 extern const nisac_algo nisac_algo_rs_hao_sca;
 extern const nisac_algo nisac_algo_rs_fp;
+extern const nisac_algo nisac_algo_rs_sdr;
 
 static const nisac_system *const builtin_systems[] = {
     &nisac_system_noma_isac,
@@ -49,6 +50,7 @@ static const nisac_algo *const builtin_algos[] = {
     &nisac_algo_rs_sensing_only,
     &nisac_algo_rs_hao_sca,
     &nisac_algo_rs_fp,
+    &nisac_algo_rs_sdr,
 };
 
 struct nisac_catalog {

@@ -33,13 +33,13 @@
 #include "nisac/algo.h"
 #include "nisac/linalg.h"
 #include "nisac/rs_noma_isac.h"
+#include "rs_internal.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { V_RS, V_NOMA, V_SENSE };
 
 #define COMMON_OPTS                                                                                            \
     {"max_iter", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", 50, 1, 100000, 0, NULL, 0, NULL, 0, NULL,              \
@@ -60,28 +60,11 @@ static const nisac_param_def hao_opts[] = {
      "power-allocation steps (28) after each beamforming step at most"},
 };
 
-typedef struct ws {
-    int M, K, G, L, n, nb, variant;
-    int b0, b1; /* the variant's beams are b0 .. b1-1 (a contiguous range) */
-    double P, s2, ss2, a1, a2;
-    int fp;            /* fp: the power constraint by its multiplier mu_fp, noise fixed (no scaling) */
-    double mu_fp, mu_st; /* mu_fp < 0: the scale-trick value mu_st */
-    const int *group, *order;
-    /* stages: user, beam, message; per message its stages [ms0[m], ms0[m+1]) */
-    int ns, nmsg;
-    int *st_user, *st_beam, *ms0, *excl0, *excl; /* excluded beams of stage s: excl[excl0[s] .. excl0[s+1]) */
-    int *gstart, *gmem; /* group g's users by decoding order: gmem[gstart[g] .. gstart[g+1]) */
-    int *ust0, *ust, *fidx; /* user k's stages ust[ust0[k] .. ust0[k+1]); a group's indices */
-    int *active;        /* nb: the variant's beams */
-    double *lam, *wl, *u_re, *u_im, *omega, *rate, *msurr, *c;
-    double *sg, *scoef, *gam, *E, *Esq, *f;
-    double complex *Gm, *X, *Y, *Xn, *Yn, *Bt, *S, *T, *TU, *small, *rhs;
-    double complex *zs; /* L x nb sensing quadratic-transform variables */
-} ws;
+
 
 static double abs2(double complex z) { return creal(z) * creal(z) + cimag(z) * cimag(z); }
 
-static void ws_free(ws *w)
+void ws_free(ws *w)
 {
     free(w->st_user), free(w->st_beam), free(w->ms0), free(w->excl0), free(w->excl);
     free(w->gstart), free(w->gmem), free(w->active), free(w->ust0), free(w->ust), free(w->fidx);
@@ -91,7 +74,7 @@ static void ws_free(ws *w)
 }
 
 /* Beam indices: common g -> g, private k -> G + k, sensing -> G + K. */
-static int ws_init(ws *w, const nisac_rs_instance *ri, int variant)
+int ws_init(ws *w, const nisac_rs_instance *ri, int variant)
 {
     memset(w, 0, sizeof *w);
     const int M = ri->M, K = ri->K, G = ri->G, L = ri->L, n = K + L, nb = G + K + 1;
@@ -265,7 +248,7 @@ static void sense_nd(const ws *w, const double complex *Y, int l, double q, doub
 /* The objective at (X, Y) of power pw, as the design at power P_max:
  * alpha1 sum of messages' rates (minimum over decoders) + alpha2 sum_l log2(1 + Gamma_l).
  * Fills rate[s] and, when aux, the MMSE receivers, weights and the sensing variables. */
-static double objective(ws *w, const double complex *Y, double pw, int aux, double *tot)
+double objective(ws *w, const double complex *Y, double pw, int aux, double *tot)
 {
     const double q = pw / w->P, n2 = w->s2 * q;
     user_totals(w, Y, tot);

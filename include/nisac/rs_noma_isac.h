@@ -128,9 +128,9 @@ typedef struct nisac_rs_instance {
     nisac_rs_params p;
     nisac_upa upa;
     int M, K, G, L;
-    double complex *H;    /* M x K true channels (h_k: y_k = h_k^H x) */
+    double complex *H;    /* M x K true channels through the coupling (8) (h_k: y_k = h_k^H x) */
     double complex *Hhat; /* M x K what the transmitter knows */
-    double complex *A;    /* M x L target responses, |a_i| = 1 at every element's own distance */
+    double complex *A;    /* M x L target responses (|a_i| = 1 before the coupling), through the coupling */
     double complex *dA;   /* M x L d a / d theta */
     double complex *beta; /* L round-trip gains (7) */
     double *rcs;          /* L */

@@ -101,7 +101,8 @@ static const nisac_metric_def metrics[M_COUNT] = {
 };
 
 static const nisac_input_def inputs[] = {
-    {"channels", "K", "M", "K true channel vectors h_k of M [re, im] pairs (or a .npy file of shape (K, M))"},
+    {"channels", "K", "M",
+     "K true channel vectors h_k of M [re, im] pairs, before the coupling (8) (or a .npy file of shape (K, M))"},
 };
 static const char *const channel_models[] = {"nearfield", "correlated", "los"};
 static const char *const eval_modes[] = {"estimate"};
@@ -272,6 +273,12 @@ static int instance_new(const nisac_params *ps, int model, const nisac_inputs *i
         }
     }
     if (given) memcpy(ri->H, given, sizeof(double complex) * MK);
+    /* (8): the coupling is a fixed property of the array; the channels seen through it,
+       h_eff = C^H h (C real symmetric), are what the transmitter estimates and the judge uses */
+    for (int k = 0; k < K && p.kappa > 0; k++) {
+        memcpy(tmp, ri->H + (size_t)k * M, sizeof(double complex) * (size_t)M);
+        nisac_coupling_apply(&ri->upa, p.kappa, tmp, ri->H + (size_t)k * M);
+    }
     /* targets */
     for (int l = 0; l < L; l++) {
         const double R = unif(&r, p.t_rmin, p.t_rmax), th = unif(&r, 0, p.theta_max), ph = unif(&r, 0, 2 * M_PI);
@@ -280,6 +287,11 @@ static int instance_new(const nisac_params *ps, int model, const nisac_inputs *i
         ri->rcs[l] = unif(&r, p.rcs_min, p.rcs_max);
         ri->beta[l] = nisac_holo_radar_gain(ri->rcs[l], 1, 1, lambda, R);
         target_response(&ri->upa, R / lambda, th, ph, ri->A + (size_t)l * M, ri->dA + (size_t)l * M);
+        for (int q = 0; q < 2 && p.kappa > 0; q++) { /* the response and its derivative through C */
+            double complex *v = (q ? ri->dA : ri->A) + (size_t)l * M;
+            memcpy(tmp, v, sizeof(double complex) * (size_t)M);
+            nisac_coupling_apply(&ri->upa, p.kappa, tmp, v);
+        }
     }
     /* impairments of this block */
     const double sd = sqrt(p.pn_var);
@@ -330,26 +342,20 @@ double nisac_rs_objective(const nisac_rs_params *p, int K, const double *rate, i
     return f;
 }
 
-/* The transmitted beams through the impairments: x_tx = C Phi (K1 x + K2 conj(x)),
- * so beam w becomes K1 C Phi w and radiates the image K2 C Phi conj(w) (an
- * independent signal: pure interference).  B: M x nb; E and X: M x nb. */
-static void impaired(const nisac_rs_instance *ri, const double complex *B, int nb, double complex *E, double complex *X,
-                     double complex *t)
+/* The transmitted beams through the impairments the transmitter does not know:
+ * x_tx = Phi (K1 x + K2 conj(x)), so beam w becomes K1 Phi w and radiates the
+ * image K2 Phi conj(w) (an independent signal: pure interference); the users'
+ * and the targets' channels already include the coupling (instance_new).
+ * B: M x nb; E and X: M x nb. */
+static void impaired(const nisac_rs_instance *ri, const double complex *B, int nb, double complex *E, double complex *X)
 {
     const int M = ri->M;
-    for (int j = 0; j < nb; j++) {
-        const double complex *w = B + (size_t)j * M;
-        for (int m = 0; m < M; m++) t[m] = cexp(I * ri->pn[m]) * w[m];
-        if (ri->p.kappa > 0) nisac_coupling_apply(&ri->upa, ri->p.kappa, t, E + (size_t)j * M);
-        else memcpy(E + (size_t)j * M, t, sizeof(double complex) * (size_t)M);
-        for (int m = 0; m < M; m++) t[m] = cexp(I * ri->pn[m]) * conj(w[m]);
-        if (ri->p.kappa > 0) nisac_coupling_apply(&ri->upa, ri->p.kappa, t, X + (size_t)j * M);
-        else memcpy(X + (size_t)j * M, t, sizeof(double complex) * (size_t)M);
+    for (int j = 0; j < nb; j++)
         for (int m = 0; m < M; m++) {
-            E[(size_t)j * M + m] *= ri->K1;
-            X[(size_t)j * M + m] *= ri->K2;
+            const double complex ph = cexp(I * ri->pn[m]), w = B[(size_t)j * M + m];
+            E[(size_t)j * M + m] = ri->K1 * ph * w;
+            X[(size_t)j * M + m] = ri->K2 * ph * conj(w);
         }
-    }
 }
 
 static int evaluate(const nisac_instance *inst, const nisac_design_t *d, const nisac_report *r,
@@ -361,13 +367,13 @@ static int evaluate(const nisac_instance *inst, const nisac_design_t *d, const n
     const int M = ri->M, K = ri->K, G = ri->G, L = ri->L, nb = G + K + 1;
     const nisac_rs_layout lay = nisac_rs_instance_layout(ri);
     /* the design's beams as one M x nb block: common, private, sensing */
-    double complex *B = malloc(sizeof(double complex) * (size_t)M * nb * 3 + sizeof(double complex) * (size_t)M);
+    double complex *B = malloc(sizeof(double complex) * (size_t)M * nb * 3);
     double *buf = malloc(sizeof(double) * ((size_t)4 * K + 2 * (size_t)G + 3 * (size_t)(L + 1)));
     if (!B || !buf) {
         free(B), free(buf);
         return NISAC_FAIL(NISAC_ENOMEM, "rs judge: out of memory");
     }
-    double complex *E = B + (size_t)M * nb, *X = E + (size_t)M * nb, *t = X + (size_t)M * nb;
+    double complex *E = B + (size_t)M * nb, *X = E + (size_t)M * nb;
     memcpy(B, d->blocks[0].z, sizeof(double complex) * (size_t)M * G);
     memcpy(B + (size_t)M * G, d->blocks[1].z, sizeof(double complex) * (size_t)M * K);
     memcpy(B + (size_t)M * (G + K), d->blocks[2].z, sizeof(double complex) * (size_t)M);
@@ -390,7 +396,7 @@ static int evaluate(const nisac_instance *inst, const nisac_design_t *d, const n
     const double design_sum = own.sum;
     nisac_rs_rates rt = {cr, sc, sp, rp, rate, 0};
     if (!rc) {
-        impaired(ri, B, nb, E, X, t);
+        impaired(ri, B, nb, E, X);
         const int img = cabs(ri->K2) > 0;
         rc = nisac_rs_rates_eval(&lay, ri->H, E, E + (size_t)M * G, E + (size_t)M * (G + K), img ? X : NULL,
                                  img ? nb : 0, p->sigma2, share, &rt);

@@ -34,7 +34,7 @@ LIB := $(BUILD)/libnisac.a
 SO := $(BUILD)/libnisac.so
 PROG := $(BUILD)/nisac
 
-.PHONY: all test check-asan check-symbols check-faults bench bench-conic bench-rs clean run-default figures-000 figures-002 bench-figures-000 fuzz fuzz-build
+.PHONY: all test check-asan check-symbols check-faults bench bench-conic bench-rs clean run-default figures-000 figures-002 figures-004 bench-figures-000 fuzz fuzz-build
 all: $(LIB) $(SO) $(PROG)
 
 $(BUILD)/%.o: %.c
@@ -127,6 +127,15 @@ figures-000: $(PROG)
 # Paper 002's figures: results, summaries and plots in results/paper002/NAME/
 # (Figs. 5-9 by --plot, Figs. 2-4 by experiments/paper002/plot_extra.py).
 FIG002 := fig2_3 fig4 fig5 fig6 fig7 fig8 fig9 radar_threshold
+# Paper 004 (rs-noma-isac): Figs. 1-5 with the configs' small trial counts
+# (the paper's 5000 by nisac run --trials 5000), then the Pareto frontier.
+FIG004 := fig1 fig2 fig3 fig4 fig5
+figures-004: $(PROG)
+	@for f in $(FIG004); do \
+	  $(PROG) run experiments/paper004/$$f.json --out results/paper004/$$f --workers $(WORKERS) --resume --plot || exit 1; \
+	done
+	@/usr/bin/python3 experiments/paper004/plot_extra.py results/paper004
+
 figures-002: $(PROG)
 	@for f in $(FIG002); do \
 	  $(PROG) run experiments/paper002/$$f.json --out results/paper002/$$f --workers $(WORKERS) --resume --plot || exit 1; \

@@ -68,7 +68,7 @@ static const nisac_constraint_def constraints[] = {
     {"crlb", "(26e)", "every target's angle CRLB <= crlb_max"},
 };
 
-enum { M_OBJ, M_SUM_RATE, M_DESIGN_SUM, M_MIN_RATE, M_USER_RATE, M_COMMON, M_COMMON_FRAC, M_SENSE, M_MIN_SENSE,
+enum { M_OBJ, M_SUM_RATE, M_SENSE_UTIL, M_DESIGN_SUM, M_MIN_RATE, M_USER_RATE, M_COMMON, M_COMMON_FRAC, M_SENSE, M_MIN_SENSE,
        M_PD, M_MIN_PD, M_CRLB, M_MAX_CRLB, M_EE, M_JAIN, M_POWER, M_MAX_VIOL, M_ITER, M_WALL, M_TRACE, M_RAYLEIGH,
        M_NEAR, M_COUNT };
 
@@ -76,6 +76,7 @@ enum { M_OBJ, M_SUM_RATE, M_DESIGN_SUM, M_MIN_RATE, M_USER_RATE, M_COMMON, M_COM
 static const nisac_metric_def metrics[M_COUNT] = {
     {"objective", "", -1, NISAC_PC_NONE, 0, "the weighted objective (26a) on the true, impaired channel"},
     {"sum_rate", "bit/s/Hz", -1, NISAC_PC_NONE, 0, "sum of the user rates (22) on the true, impaired channel"},
+    {"sense_utility", "bit/s/Hz", -1, NISAC_PC_NONE, 0, "sensing utility sum_l log2(1 + Gamma_l) of (26a)"},
     {"design_sum_rate", "bit/s/Hz", -1, NISAC_PC_NONE, NISAC_MF_DESIGN,
      "sum rate on the estimate H_hat without impairments: what the design itself sees"},
     {"min_rate", "bit/s/Hz", -1, NISAC_PC_NONE, 0, "smallest user rate"},
@@ -428,6 +429,9 @@ static int evaluate(const nisac_instance *inst, const nisac_design_t *d, const n
     }
     v[M_OBJ][0] = nisac_rs_objective(p, K, rate, L, gam, power);
     v[M_SUM_RATE][0] = rt.sum;
+    double util = 0;
+    for (int l = 0; l < L; l++) util += log2(1 + gam[l]);
+    v[M_SENSE_UTIL][0] = util;
     v[M_DESIGN_SUM][0] = design_sum;
     v[M_MIN_RATE][0] = mr;
     v[M_COMMON_FRAC][0] = power > 0 ? pc / power : NAN;

@@ -28,7 +28,7 @@ typedef struct ws {
     int *gstart, *gmem; /* group g's users by decoding order: gmem[gstart[g] .. gstart[g+1]) */
     int *ust0, *ust, *fidx; /* user k's stages ust[ust0[k] .. ust0[k+1]); a group's indices */
     int *active;        /* nb: the variant's beams */
-    double *lam, *wl, *u_re, *u_im, *omega, *rate, *msurr, *c;
+    double *wl, *u_re, *u_im, *omega, *rate, *msurr, *c;
     double *sg, *scoef, *gam, *E, *Esq, *f;
     double complex *Gm, *X, *Y, *Xn, *Yn, *Bt, *S, *T, *TU, *small, *rhs;
     double complex *zs; /* L x nb sensing quadratic-transform variables */

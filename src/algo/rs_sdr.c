@@ -60,7 +60,7 @@ static double relaxed(sdr_t *s, double *ipn)
 {
     ws *w = &s->w;
     const nisac_rs_instance *ri = s->ri;
-    const int M = s->M, K = w->K, L = w->L;
+    const int M = s->M, L = w->L;
     double f = 0;
     for (int m = 0; m < w->nmsg; m++) {
         double z = INFINITY;
@@ -92,7 +92,6 @@ static double relaxed(sdr_t *s, double *ipn)
         s->zleaf[w->nmsg + l] = s->zst[w->ns + l] = 1 + num / den;
         f += w->a2 * log2(1 + num / den);
     }
-    (void)K;
     return f;
 }
 

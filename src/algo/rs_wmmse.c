@@ -1,5 +1,6 @@
-/* Weighted-MMSE designs of the system `rs-noma-isac` (paper 004, Algorithm
- * 2 "E-WMMSE"), in the Gram space of the known channels and the target
+/* The closed-form designs of the system `rs-noma-isac` (paper 004):
+ * rs-wmmse (Algorithm 2, "E-WMMSE"), noma, sensing-only, hao-sca
+ * (Algorithm 1) and fp, in the Gram space of the known channels and the target
  * responses (docs/models/rs_noma_isac.md, "rs-wmmse").
  *
  * Every beam lies in the span of V = [H_hat, A] (n = K + L columns): the
@@ -20,10 +21,12 @@
  *     makes the power constraint implicit and every W-step closed-form;
  *   - a rate that is the minimum over decoders (a common stream, a
  *     private message decoded by later users of its group) keeps the
- *     minimum of its decoders' minorants; the W-step maximises that
- *     concave surrogate through its dual over the decoders' weights
- *     lambda (exponentiated-gradient steps, warm-started), keeping the
- *     best primal point; the duality gap bounds what is left;
+ *     minimum of its decoders' minorants, a non-smooth surrogate; the
+ *     W-step maximises the surrogate with the decoders weighted by a
+ *     soft minimum of their rates, and the step toward that point is
+ *     halved until the min-based surrogate does not fall (then the
+ *     argmin weights, whose direction ascends when each minimum is
+ *     unique);
  *   - every beam has its own quadratic matrix (streams cancelled by SIC
  *     leave a user's terms): the common matrix is inverted once in the
  *     Gram space (Woodbury, one n x n Cholesky), the group's users enter
@@ -68,7 +71,7 @@ void ws_free(ws *w)
 {
     free(w->st_user), free(w->st_beam), free(w->ms0), free(w->excl0), free(w->excl);
     free(w->gstart), free(w->gmem), free(w->active), free(w->ust0), free(w->ust), free(w->fidx);
-    free(w->lam), free(w->sg), free(w->E); /* the other double arrays live inside these three */
+    free(w->u_re), free(w->sg), free(w->E); /* the other double arrays live inside these three */
     free(w->Gm), free(w->X), free(w->Y), free(w->Xn), free(w->Yn), free(w->Bt), free(w->S), free(w->T);
     free(w->small), free(w->rhs), free(w->zs);
 }
@@ -112,10 +115,10 @@ int ws_init(ws *w, const nisac_rs_instance *ri, int variant)
     w->excl0 = calloc((size_t)ns + 2, sizeof(int));
     w->excl = malloc(sizeof(int) * ((size_t)nex + 1));
     const size_t S1 = (size_t)ns + 1;
-    w->lam = malloc(sizeof(double) * S1 * 8);
-    if (!w->st_user || !w->st_beam || !w->ms0 || !w->excl0 || !w->excl || !w->lam)
+    w->u_re = malloc(sizeof(double) * S1 * 7);
+    if (!w->st_user || !w->st_beam || !w->ms0 || !w->excl0 || !w->excl || !w->u_re)
         return NISAC_FAIL(NISAC_ENOMEM, "rs-wmmse: out of memory");
-    w->u_re = w->lam + S1, w->u_im = w->u_re + S1, w->omega = w->u_im + S1, w->rate = w->omega + S1;
+    w->u_im = w->u_re + S1, w->omega = w->u_im + S1, w->rate = w->omega + S1;
     w->msurr = w->rate + S1, w->c = w->msurr + S1, w->wl = w->c + S1;
     /* messages in beam order (common g, then private i); each message's stages are its decoders */
     int s = 0, e = 0, m = 0;
@@ -150,8 +153,6 @@ int ws_init(ws *w, const nisac_rs_instance *ri, int variant)
         for (int t = 0; t < ns; t++) w->ust[w->ust0[w->st_user[t]] + fill[w->st_user[t]]++] = t;
         free(fill);
     }
-    for (int mm = 0; mm < w->nmsg; mm++)
-        for (int q = w->ms0[mm]; q < w->ms0[mm + 1]; q++) w->lam[q] = 1.0 / (w->ms0[mm + 1] - w->ms0[mm]);
     const size_t nn = (size_t)n * n, nnb = (size_t)n * nb, L1 = (size_t)L + 1;
     w->sg = calloc(L1 * (L1 + 3), sizeof(double)); /* g_l, then c_lj (L x L), scoef, gam */
     w->E = calloc((size_t)n * 2 + K, sizeof(double));
@@ -325,9 +326,8 @@ static double surrogate(ws *w, const double complex *Yn, double pw, double *tot,
     return S + sens;
 }
 
-/* Decoder weights of each message (the dual variables of its minimum), kept across iterations:
- * multiplied by exp(-kappa (r_s - min)) with the rates at X and normalised; kappa infinite: the
- * argmin alone (ties shared) into lam2, leaving lam as it was. */
+/* Decoder weights of each message into lam: exp(-kappa (r_s - min)) with the rates at X,
+ * normalised; kappa infinite: the argmin alone (ties shared). */
 static void set_weights(ws *w, double kappa, double *lam)
 {
     for (int m = 0; m < w->nmsg; m++) {

@@ -84,6 +84,12 @@ double nisac_jain(int K, const double *x);
 double nisac_rs_sensing_sinr(int M, int L, const double complex *A, const double complex *beta,
                              const double complex *W, int nw, double sigma_s2, int l);
 
+/* The same for every target at once (gamma: L values), from two ZGEMMs
+ * (A^H W and A^H A): O(M L (nw + L)) instead of O(M L^2 nw).
+ * NISAC_ENOMEM or NISAC_OK. */
+int nisac_rs_sensing_sinr_all(int M, int L, const double complex *A, const double complex *beta,
+                              const double complex *W, int nw, double sigma_s2, double *gamma);
+
 /* (24): P_D = Q(Q^{-1}(P_FA) - sqrt(2 Gamma)), Q the Gaussian tail. */
 double nisac_rs_pd(double pfa, double sinr);
 

@@ -129,6 +129,38 @@ double nisac_rs_sensing_sinr(int M, int L, const double complex *A, const double
     return sig / itf;
 }
 
+int nisac_rs_sensing_sinr_all(int M, int L, const double complex *A, const double complex *beta,
+                              const double complex *W, int nw, double sigma_s2, double *gamma)
+{
+    if (L < 1) return NISAC_OK;
+    double complex *Y = malloc(sizeof(double complex) * ((size_t)L * nw + (size_t)L * L));
+    double *q = malloc(sizeof(double) * (size_t)L);
+    if (!Y || !q) {
+        free(Y), free(q);
+        return NISAC_FAIL(NISAC_ENOMEM, "sensing SINR: out of memory");
+    }
+    double complex *Ga = Y + (size_t)L * nw; /* A^H A */
+    nisac_cgemm('C', 'N', L, nw, M, 1, A, M, W, M, 0, Y, L);
+    nisac_cgemm('C', 'N', L, L, M, 1, A, M, A, M, 0, Ga, L);
+    for (int j = 0; j < L; j++) { /* a_j^H Q a_j */
+        q[j] = 0;
+        for (int b = 0; b < nw; b++) q[j] += abs2(Y[(size_t)b * L + j]);
+    }
+    for (int l = 0; l < L; l++) {
+        const double na = creal(Ga[(size_t)l * L + l]);
+        if (!(na > 0)) {
+            gamma[l] = 0;
+            continue;
+        }
+        double itf = sigma_s2;
+        for (int j = 0; j < L; j++)
+            if (j != l) itf += abs2(beta[j]) * abs2(Ga[(size_t)j * L + l]) / na * q[j];
+        gamma[l] = abs2(beta[l]) * na * q[l] / itf;
+    }
+    free(Y), free(q);
+    return NISAC_OK;
+}
+
 double nisac_rs_pd(double pfa, double sinr)
 {
     if (!(pfa > 0 && pfa < 1) || !(sinr >= 0)) return NAN;

@@ -402,8 +402,8 @@ static int evaluate(const nisac_instance *inst, const nisac_design_t *d, const n
         rc = nisac_rs_rates_eval(&lay, ri->H, E, E + (size_t)M * G, E + (size_t)M * (G + K), img ? X : NULL,
                                  img ? nb : 0, p->sigma2, share, &rt);
         /* sensing: every radiated beam, images included (X follows E in memory) */
+        if (!rc) rc = nisac_rs_sensing_sinr_all(M, L, ri->A, ri->beta, E, img ? 2 * nb : nb, p->sigma_s2, gam);
         for (int l = 0; l < L && !rc; l++) {
-            gam[l] = nisac_rs_sensing_sinr(M, L, ri->A, ri->beta, E, img ? 2 * nb : nb, p->sigma_s2, l);
             pd[l] = nisac_rs_pd(p->pfa, gam[l]);
             crlb[l] = nisac_rs_crlb(M, ri->A + (size_t)l * M, ri->dA + (size_t)l * M, gam[l]);
         }

@@ -133,6 +133,7 @@ FIG004 := fig1 fig2 fig3 fig4 fig5
 figures-004: $(PROG)
 	@for f in $(FIG004); do \
 	  $(PROG) run experiments/paper004/$$f.json --out results/paper004/$$f --workers $(WORKERS) --resume --plot || exit 1; \
+	  $(PROG) report results/paper004/$$f/results.csv || exit 1; \
 	done
 	@/usr/bin/python3 experiments/paper004/plot_extra.py results/paper004
 

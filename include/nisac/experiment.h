@@ -205,6 +205,15 @@ int nisac_have_mpi(void);
 /* Reads a results file; writes OUT/summary.csv and OUT/summary.md (or
  * next to the results when out_dir is NULL). */
 int nisac_summarize(const char *results, const char *out_dir, int flags, char *msg, size_t msglen);
+/* The statistical comparison of the algorithms of a results file
+ * (docs/statistics.md): per sweep point and metric (metrics: nmetrics
+ * column names, or every metric when nmetrics is 0), each algorithm's
+ * mean and interval at level, a one-way ANOVA, and each pair by the paired
+ * t-test over the records both have, with Holm, Bonferroni and Tukey HSD
+ * p-values and Cohen's d_z; writes OUT/report.md and OUT/report.csv
+ * atomically (OUT: out_dir, or the results' folder). */
+int nisac_stats_report(const char *results, const char *out_dir, const char *const *metrics, int nmetrics, double level,
+                 int flags, char *msg, size_t msglen);
 /* Draws the config's plots from OUT/results.csv into OUT with gnuplot. */
 int nisac_plot(const nisac_experiment *e, const char *out_dir, int flags, char *msg, size_t msglen);
 

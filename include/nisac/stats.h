@@ -61,7 +61,8 @@ double nisac_qtukey(double p, int k, double nu);
 double nisac_tukey_p(double mi, double mj, int ni, int nj, double msw, double df, int k);
 
 /* Corrections of m p-values (adj may alias p): Bonferroni min(1, m p);
- * Holm's step-down: sorted p_(1) <= ... <= p_(m), adj_(i) = max_{j <= i} min(1, (m - j + 1) p_(j)). */
+ * Holm's step-down: sorted p_(1) <= ... <= p_(m), adj_(i) = max_{j <= i} min(1, (m - j + 1) p_(j)).
+ * NaN p-values (no test) stay NaN and do not count in m. */
 void nisac_p_bonferroni(int m, const double *p, double *adj);
 void nisac_p_holm(int m, const double *p, double *adj);
 

@@ -1,4 +1,4 @@
-/* The experiment commands of the nisac program: run, summarize, plot.
+/* The experiment commands of the nisac program: run, summarize, report, plot.
  * The program, not the library, owns the terminal: progress output,
  * SIGINT/SIGTERM handling and the MPI lifetime live here. */
 #include "exp_cmds.h"
@@ -280,6 +280,61 @@ static int parse_arg_out(const char *cmd, const char *usage, const char *help, i
         return 2;
     }
     return -1;
+}
+
+int nisac_cmd_report(int argc, char **argv)
+{
+    const char *res = NULL, *out = NULL, *metrics[64];
+    int nm = 0, flags = 0;
+    double level = 0.95;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            printf("usage: nisac report RESULTS.csv [--metric NAME]... [--level L] [--out DIR] [--lenient]\n\n"
+                   "Writes DIR/report.md and DIR/report.csv (DIR: the folder of RESULTS by default): per\n"
+                   "sweep point and metric (every metric, or those named by --metric), each algorithm's\n"
+                   "mean and Student-t interval at level L (default 0.95; e.g. 0.99), a one-way ANOVA\n"
+                   "over the algorithms, and each pair of algorithms by the paired t-test over the\n"
+                   "records both have (same trial and draw, so the same channel), with Holm's and\n"
+                   "Bonferroni's corrections over the point's pairs, Tukey's HSD and Cohen's d_z.\n"
+                   "Records without a design (status other than optimal or feasible) are left out.\n"
+                   "p-values below 1e-16 are printed as '< 1e-16'.  Definitions: docs/statistics.md.\n"
+                   "The file is read as by 'nisac summarize' (strict; --lenient skips damaged rows).\n"
+                   "\n"
+                   "exit status: 0 done; 1 the file cannot be read or written; 2 bad input.\n");
+            return 0;
+        } else if (!strcmp(a, "--lenient")) flags |= NISAC_READ_LENIENT;
+        else if (!strcmp(a, "--out")) {
+            if (++i >= argc) return fprintf(stderr, "nisac report: option --out: expected a folder\n"), 2;
+            out = argv[i];
+        } else if (!strcmp(a, "--metric")) {
+            if (++i >= argc) return fprintf(stderr, "nisac report: option --metric: expected a column name\n"), 2;
+            if (nm == 64) return fprintf(stderr, "nisac report: at most 64 --metric options\n"), 2;
+            metrics[nm++] = argv[i];
+        } else if (!strcmp(a, "--level")) {
+            char *end = NULL;
+            if (++i < argc) level = strtod(argv[i], &end);
+            if (i >= argc || !end || *end || !(level > 0 && level < 1))
+                return fprintf(stderr, "nisac report: option --level: expected a number in (0, 1)\n"), 2;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "nisac report: unknown option '%s' (see 'nisac report --help')\n", a);
+            return 2;
+        } else if (res) {
+            fprintf(stderr, "nisac report: one RESULTS file only (got '%s' and '%s')\n", res, a);
+            return 2;
+        } else res = a;
+    }
+    if (!res) {
+        fprintf(stderr, "usage: nisac report RESULTS.csv [--metric NAME]... [--level L] [--out DIR] [--lenient]\n");
+        return 2;
+    }
+    char msg[1024];
+    int rc = nisac_stats_report(res, out, metrics, nm, level, flags, msg, sizeof msg);
+    if (rc) {
+        fprintf(stderr, "nisac report: %s\n", msg);
+        return rc == NISAC_EIO ? 1 : 2;
+    }
+    return 0;
 }
 
 int nisac_cmd_summarize(int argc, char **argv)

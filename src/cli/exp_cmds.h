@@ -3,5 +3,6 @@
 #define NISAC_CLI_EXP_CMDS_H
 int nisac_cmd_run(int argc, char **argv);
 int nisac_cmd_summarize(int argc, char **argv);
+int nisac_cmd_report(int argc, char **argv);
 int nisac_cmd_plot(int argc, char **argv);
 #endif

@@ -24,6 +24,7 @@ static void usage_main(FILE *f)
             "  solve     design for one scenario and evaluate the design on the channel\n"
             "  run       run a Monte Carlo experiment from a JSON config (docs/experiments.md)\n"
             "  summarize mean, sd, 95%% CI, feasibility rate per point and algorithm of a results file\n"
+            "  report    statistical comparison of the algorithms of a results file (t-tests, ANOVA, Tukey)\n"
             "  plot      draw an experiment's plots with gnuplot\n"
             "  systems   list the systems, their parameters and metrics\n"
             "  algos     list the algorithms and their options\n"
@@ -467,6 +468,7 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(argv[1], "systems")) return cmd_systems();
     if (!strcmp(argv[1], "run")) return nisac_cmd_run(argc - 1, argv + 1);
     if (!strcmp(argv[1], "summarize")) return nisac_cmd_summarize(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "report")) return nisac_cmd_report(argc - 1, argv + 1);
     if (!strcmp(argv[1], "plot")) return nisac_cmd_plot(argc - 1, argv + 1);
     if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
         printf("nisac %s (MPI: %s)\n", NISAC_VERSION,

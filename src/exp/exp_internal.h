@@ -75,5 +75,9 @@ void nisac__table_free(nisac__table *t);
 int nisac__table_col(const nisac__table *t, const char *name);
 double nisac__cell_num(const char *s);
 int nisac__status_feasible(const char *status);
+/* Writes DIR/STEM.csv and DIR/STEM.md atomically, DIR being out_dir or the
+ * folder of the results file; NISAC_EIO with the folder and the reason. */
+int nisac__write_outputs(const char *results, const char *out_dir, const char *stem, const char *csv, size_t csvl,
+                         const char *md, size_t mdl, char *msg, size_t msglen);
 
 #endif

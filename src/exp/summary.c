@@ -298,6 +298,26 @@ static int cmp_long(const void *a, const void *b)
 /* Every solve status, by the names the records use. */
 #define NSTATUS ((int)NISAC_STATUS_ERROR + 1)
 
+int nisac__write_outputs(const char *results, const char *out_dir, const char *stem, const char *csv, size_t csvl,
+                         const char *md, size_t mdl, char *msg, size_t msglen)
+{
+    char dir[1024], pc[1100], pm[1100];
+    if (out_dir) snprintf(dir, sizeof dir, "%s", out_dir);
+    else {
+        snprintf(dir, sizeof dir, "%s", results);
+        char *sl = strrchr(dir, '/');
+        if (sl) *sl = 0;
+        else snprintf(dir, sizeof dir, ".");
+    }
+    snprintf(pc, sizeof pc, "%s/%s.csv", dir, stem);
+    snprintf(pm, sizeof pm, "%s/%s.md", dir, stem);
+    if (nisac__mkdirs(dir) || nisac__write_atomic(pc, csv, csvl) || nisac__write_atomic(pm, md, mdl)) {
+        snprintf(msg, msglen, "%s: cannot write the %s: %s", dir, stem, strerror(errno));
+        return NISAC_EIO;
+    }
+    return NISAC_OK;
+}
+
 int nisac_summarize(const char *results, const char *out_dir, int flags, char *msg, size_t msglen)
 {
     nisac__table t;
@@ -412,21 +432,7 @@ int nisac_summarize(const char *results, const char *out_dir, int flags, char *m
     }
     fclose(fc);
     fclose(fm);
-    char dir[1024], pc[1100], pm[1100];
-    if (out_dir) snprintf(dir, sizeof dir, "%s", out_dir);
-    else {
-        snprintf(dir, sizeof dir, "%s", results);
-        char *sl = strrchr(dir, '/');
-        if (sl) *sl = 0;
-        else snprintf(dir, sizeof dir, ".");
-    }
-    snprintf(pc, sizeof pc, "%s/summary.csv", dir);
-    snprintf(pm, sizeof pm, "%s/summary.md", dir);
-    rc = 0;
-    if (nisac__mkdirs(dir) || nisac__write_atomic(pc, csv, csvl) || nisac__write_atomic(pm, md, mdl)) {
-        snprintf(msg, msglen, "%s: cannot write the summary: %s", dir, strerror(errno));
-        rc = NISAC_EIO;
-    }
+    rc = nisac__write_outputs(results, out_dir, "summary", csv, csvl, md, mdl, msg, msglen);
     goto out;
 oom:
     snprintf(msg, msglen, "%s: out of memory", results);

@@ -219,9 +219,18 @@ double nisac_tukey_p(double mi, double mj, int ni, int nj, double msw, double df
 
 /* ---- multiple comparisons ---- */
 
+/* Corrections count only the p-values that exist (NaN: no test, left NaN). */
+static int tested(int m, const double *p)
+{
+    int c = 0;
+    for (int i = 0; i < m; i++) c += !isnan(p[i]);
+    return c;
+}
+
 void nisac_p_bonferroni(int m, const double *p, double *adj)
 {
-    for (int i = 0; i < m; i++) adj[i] = isnan(p[i]) ? NAN : fmin(1, m * p[i]);
+    const int c = tested(m, p);
+    for (int i = 0; i < m; i++) adj[i] = isnan(p[i]) ? NAN : fmin(1, c * p[i]);
 }
 
 void nisac_p_holm(int m, const double *p, double *adj)
@@ -233,18 +242,22 @@ void nisac_p_holm(int m, const double *p, double *adj)
         nisac_p_bonferroni(m, p, adj);
         return;
     }
-    for (int i = 0; i < m; i++) ix[i] = i, v[i] = p[i];
-    for (int i = 1; i < m; i++) /* insertion sort by p (m is small: pairs of algorithms) */
+    int c = 0;
+    for (int i = 0; i < m; i++) {
+        v[i] = p[i];
+        if (!isnan(p[i])) ix[c++] = i;
+        else adj[i] = NAN;
+    }
+    for (int i = 1; i < c; i++) /* insertion sort by p (m is small: pairs of algorithms) */
         for (int j = i; j > 0 && v[ix[j]] < v[ix[j - 1]]; j--) {
             const int t = ix[j];
             ix[j] = ix[j - 1];
             ix[j - 1] = t;
         }
     double run = 0;
-    for (int r = 0; r < m; r++) {
-        const double a = fmin(1, (m - r) * v[ix[r]]);
-        run = fmax(run, a);
-        adj[ix[r]] = isnan(v[ix[r]]) ? NAN : run;
+    for (int r = 0; r < c; r++) {
+        run = fmax(run, fmin(1, (c - r) * v[ix[r]]));
+        adj[ix[r]] = run;
     }
     free(ix), free(v);
 }

@@ -8,7 +8,9 @@
 #include "nisac/nisac.h"
 
 #include <gsl/gsl_cdf.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void test_paired_and_welch_by_hand(void)
 {
@@ -99,6 +101,12 @@ static void test_ptukey_monte_carlo(void)
 
 static void test_corrections_by_hand(void)
 {
+    const double pn[3] = {NAN, 0.02, 0.04}; /* a pair without a test does not count */
+    double an[3];
+    nisac_p_holm(3, pn, an);
+    CHECK(isnan(an[0]) && fabs(an[1] - 0.04) < 1e-15 && fabs(an[2] - 0.04) < 1e-15);
+    nisac_p_bonferroni(3, pn, an);
+    CHECK(isnan(an[0]) && fabs(an[1] - 0.04) < 1e-15 && fabs(an[2] - 0.08) < 1e-15);
     const double p[4] = {0.01, 0.04, 0.03, 0.005};
     double b[4], h[4];
     nisac_p_bonferroni(4, p, b);
@@ -151,6 +159,61 @@ static void test_summary_and_p_text(void)
     CHECK(!strcmp(nisac_p_text(0.0123456, buf, sizeof buf), "0.0123"));
 }
 
+/* nisac report on a results file written here: B repeats A exactly (no difference: a zero mean
+ * difference and no p-value), C is A shifted by 0.5 plus N(0, 0.1^2) noise (the shift is found,
+ * inside its interval, with a tiny p). */
+static void test_report_finds_the_shift(void)
+{
+    char dir[] = "/tmp/nisac-report-XXXXXX", path[256];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/results.csv", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f) return;
+    nisac_rng g;
+    nisac_rng_init(&g, 79, 0, 0, 1);
+    fprintf(f, "# nisac results\n# points: 1 trials: 40 algorithms: 3 draws: 1 rows_per_unit: 3\n"
+               "point,algo,trial,draw,status,rate\n");
+    for (int t = 0; t < 40; t++) {
+        const double x = 10 + nisac_rng_normal(&g), e = 0.1 * nisac_rng_normal(&g);
+        fprintf(f, "0,A,%d,0,feasible,%.17g\n0,B,%d,0,feasible,%.17g\n0,C,%d,0,feasible,%.17g\n", t, x, t, x, t,
+                x + 0.5 + e);
+    }
+    fclose(f);
+    char msg[512];
+    const char *m[1] = {"rate"};
+    CHECK_MSG(nisac_stats_report(path, NULL, m, 1, 0.95, 0, msg, sizeof msg) == 0, "%s", msg);
+    snprintf(path, sizeof path, "%s/report.csv", dir);
+    f = fopen(path, "r");
+    CHECK(f != NULL);
+    char line[1024];
+    int seen = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        double v, lo, hi, st, df, p;
+        const char *ab = "rate,pair,\"A\",\"B\",40,", *ac = "rate,pair,\"A\",\"C\",40,";
+        if (!strncmp(line, ab, strlen(ab))) {
+            CHECK(sscanf(line + strlen(ab), "%lf", &v) == 1 && v == 0);
+            CHECK(strstr(line, "nan") != NULL); /* no p-value where there is no variance */
+            seen |= 1;
+        }
+        if (!strncmp(line, ac, strlen(ac))) {
+            CHECK(sscanf(line + strlen(ac), "%lf,%lf,%lf,%lf,%lf,%lf", &v, &lo, &hi, &st, &df, &p) == 6);
+            CHECK_MSG(fabs(v + 0.5) < 0.05 && lo <= -0.5 && -0.5 <= hi && p < 1e-10, "A - C: %g [%g, %g] p %g", v, lo,
+                      hi, p);
+            seen |= 2;
+        }
+    }
+    if (f) fclose(f);
+    CHECK_MSG(seen == 3, "seen %d", seen);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+    /* a metric the file lacks is named */
+    snprintf(path, sizeof path, "/nonexistent/results.csv");
+    CHECK(nisac_stats_report(path, NULL, NULL, 0, 0.95, 0, msg, sizeof msg) != 0);
+    CHECK(nisac_stats_report(path, NULL, NULL, 0, 1.5, 0, msg, sizeof msg) == NISAC_EINVAL);
+}
+
 int main(void)
 {
     RUN(test_paired_and_welch_by_hand);
@@ -160,5 +223,6 @@ int main(void)
     RUN(test_corrections_by_hand);
     RUN(test_power_against_simulation);
     RUN(test_summary_and_p_text);
+    RUN(test_report_finds_the_shift);
     TEST_END();
 }

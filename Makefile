@@ -19,7 +19,7 @@ else
 $(info nisac: building without MPI (pkg-config finds no ompi-c; install libopenmpi-dev for mpirun support))
 endif
 
-LIB_SRC := $(wildcard src/core/*.c src/linalg/*.c src/rng/*.c src/geom/*.c src/channel/*.c \
+LIB_SRC := $(wildcard src/core/*.c src/linalg/*.c src/rng/*.c src/geom/*.c src/channel/*.c src/learn/*.c \
                       src/model/*.c src/conic/*.c src/algo/*.c src/stats/*.c src/exp/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c tests/integration/test_*.c)

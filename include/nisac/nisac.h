@@ -20,6 +20,7 @@
 #include "nisac/conic.h"
 #include "nisac/algo.h"
 #include "nisac/stats.h"
+#include "nisac/learn.h"
 #include "nisac/scenario.h"
 #include "nisac/experiment.h"
 #endif

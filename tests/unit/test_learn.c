@@ -10,6 +10,27 @@
 #include <string.h>
 #include <unistd.h>
 
+/* L = sum_i w_i Y_i(X) for the batch of 3 */
+static double loss(nisac_mlp *m, const double *X, const double *w)
+{
+    double Y[6], l = 0;
+    nisac_mlp_forward(m, 3, X, Y);
+    for (int j = 0; j < 6; j++) l += w[j] * Y[j];
+    return l;
+}
+
+/* Central difference of the loss in x[i] (a parameter or an input). */
+static double central(nisac_mlp *m, double *x, int i, const double *X, const double *w)
+{
+    const double keep = x[i], h = 1e-6;
+    x[i] = keep + h;
+    const double lp = loss(m, X, w);
+    x[i] = keep - h;
+    const double lm = loss(m, X, w);
+    x[i] = keep;
+    return (lp - lm) / (2 * h);
+}
+
 static void test_backprop_finite_differences(void)
 {
     nisac_rng g;
@@ -31,32 +52,10 @@ static void test_backprop_finite_differences(void)
         nisac_mlp_zero_grad(m);
         nisac_mlp_backward(m, w, dX);
         const double *gr = nisac_mlp_grads(m);
-        const double h = 1e-6;
         double worst = 0;
-        for (int i = 0; i < np; i++) {
-            const double keep = p[i];
-            double lp = 0, lm = 0;
-            p[i] = keep + h;
-            nisac_mlp_forward(m, B, X, Y);
-            for (int j = 0; j < 6; j++) lp += w[j] * Y[j];
-            p[i] = keep - h;
-            nisac_mlp_forward(m, B, X, Y);
-            for (int j = 0; j < 6; j++) lm += w[j] * Y[j];
-            p[i] = keep;
-            worst = fmax(worst, fabs((lp - lm) / (2 * h) - gr[i]) / fmax(1, fabs(gr[i])));
-        }
-        for (int i = 0; i < 9; i++) {
-            const double keep = X[i];
-            double lp = 0, lm = 0;
-            X[i] = keep + h;
-            nisac_mlp_forward(m, B, X, Y);
-            for (int j = 0; j < 6; j++) lp += w[j] * Y[j];
-            X[i] = keep - h;
-            nisac_mlp_forward(m, B, X, Y);
-            for (int j = 0; j < 6; j++) lm += w[j] * Y[j];
-            X[i] = keep;
-            worst = fmax(worst, fabs((lp - lm) / (2 * h) - dX[i]) / fmax(1, fabs(dX[i])));
-        }
+        for (int i = 0; i < np; i++)
+            worst = fmax(worst, fabs(central(m, p, i, X, w) - gr[i]) / fmax(1, fabs(gr[i])));
+        for (int i = 0; i < 9; i++) worst = fmax(worst, fabs(central(m, X, i, X, w) - dX[i]) / fmax(1, fabs(dX[i])));
         CHECK_MSG(worst < 1e-7, "output %s: largest gradient error %g", tanh_out ? "tanh" : "linear", worst);
         nisac_mlp_free(m);
     }

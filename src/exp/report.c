@@ -3,7 +3,8 @@
  * each algorithm's mean and t interval, a one-way ANOVA, and every pair of
  * algorithms by the paired t-test over the records they share (same
  * trial and draw: the same channel), its Holm and Bonferroni corrections
- * over the point's pairs, Tukey's HSD from the ANOVA, and Cohen's d_z. */
+ * over the point's pairs, Tukey's HSD from the ANOVA, Cohen's d_z, and the
+ * paired trials that would detect that effect with power 0.8 at 5%. */
 #include "nisac/experiment.h"
 #include "nisac/stats.h"
 #include "exp_internal.h"
@@ -96,7 +97,7 @@ int nisac_stats_report(const char *results, const char *out_dir, const char *con
                 "t-test over shared records (%g%% intervals)\n",
             t.header, results, level * 100);
     for (int c = 1; c < t.c_algo; c++) fprintf(fc, "%s,", t.cols[c]);
-    fprintf(fc, "metric,kind,a,b,n,value,lo,hi,stat,df,p,p_holm,p_bonferroni,p_tukey,cohen_d\n");
+    fprintf(fc, "metric,kind,a,b,n,value,lo,hi,stat,df,p,p_holm,p_bonferroni,p_tukey,cohen_d,n_power80\n");
     fprintf(fm, "Statistical report of `%s` (`nisac report`). Per sweep point and metric: each "
                 "algorithm's mean with its %d%% Student-t interval; a one-way ANOVA over the algorithms; "
                 "each pair compared by the paired t-test over the records both have (same trial and draw: "
@@ -137,7 +138,7 @@ int nisac_stats_report(const char *results, const char *out_dir, const char *con
                 gm[a] = s.mean;
                 fprintf(fm, "| %s | %d | %.6g | [%.6g, %.6g] |\n", labels[a], s.n, s.mean, s.lo, s.hi);
                 for (int q = 1; q < t.c_algo; q++) fprintf(fc, "%s,", first[q]);
-                fprintf(fc, "%s,algo,\"%s\",,%d,%.10g,%.10g,%.10g,,,,,,,\n", t.cols[c], labels[a], s.n, s.mean, s.lo,
+                fprintf(fc, "%s,algo,\"%s\",,%d,%.10g,%.10g,%.10g,,,,,,,,\n", t.cols[c], labels[a], s.n, s.mean, s.lo,
                         s.hi);
             }
             nisac_anova an;
@@ -145,7 +146,7 @@ int nisac_stats_report(const char *results, const char *out_dir, const char *con
             fprintf(fm, "\nANOVA: F(%g, %g) = %.6g, p = %s.\n", an.df_between, an.df_within, an.F,
                     nisac_p_text(an.p, p1, sizeof p1));
             for (int q = 1; q < t.c_algo; q++) fprintf(fc, "%s,", first[q]);
-            fprintf(fc, "%s,anova,,,%d,,,,%.10g,%g,%.6g,,,,\n", t.cols[c], an.N, an.F, an.df_within, an.p);
+            fprintf(fc, "%s,anova,,,%d,,,,%.10g,%g,%.6g,,,,,\n", t.cols[c], an.N, an.F, an.df_within, an.p);
             /* the pairs */
             nisac_ttest *tt = malloc(sizeof(nisac_ttest) * (size_t)(npair + 1));
             double *pt = malloc(sizeof(double) * (size_t)(npair + 1));
@@ -178,19 +179,25 @@ int nisac_stats_report(const char *results, const char *out_dir, const char *con
             nisac_p_bonferroni(npair, pr, pb);
             if (npair > 0)
                 fprintf(fm, "\n| pair (a - b) | n | mean difference | %d%% interval | t | p | p Holm | p Bonferroni | p Tukey "
-                            "| Cohen's d_z |\n|---|---|---|---|---|---|---|---|---|---|\n",
+                            "| Cohen's d_z | n for 80%% power |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
                         pct);
             k = 0;
             for (int a = 0; a < nl; a++)
                 for (int b = a + 1; b < nl; b++, k++) {
-                    fprintf(fm, "| %s - %s | %d | %.6g | [%.6g, %.6g] | %.4g | %s | %s | %s | %s | %.3g |\n", labels[a],
+                    /* paired trials that detect the observed effect d_z with power 0.8 at the 5% level */
+                    const int n80 = isfinite(tt[k].d) && tt[k].d != 0 ? nisac_sample_size(tt[k].d, 0.05, 0.8, 1000000) : -1;
+                    char nb[24];
+                    if (n80 < 0) snprintf(nb, sizeof nb, "n/a");
+                    else if (n80 > 1000000) snprintf(nb, sizeof nb, "> 1e6");
+                    else snprintf(nb, sizeof nb, "%d", n80);
+                    fprintf(fm, "| %s - %s | %d | %.6g | [%.6g, %.6g] | %.4g | %s | %s | %s | %s | %.3g | %s |\n", labels[a],
                             labels[b], tt[k].n, tt[k].diff, tt[k].lo, tt[k].hi, tt[k].t,
                             nisac_p_text(pr[k], p1, sizeof p1), nisac_p_text(ph[k], p2, sizeof p2),
-                            nisac_p_text(pb[k], p3, sizeof p3), nisac_p_text(pt[k], p4, sizeof p4), tt[k].d);
+                            nisac_p_text(pb[k], p3, sizeof p3), nisac_p_text(pt[k], p4, sizeof p4), tt[k].d, nb);
                     for (int q = 1; q < t.c_algo; q++) fprintf(fc, "%s,", first[q]);
-                    fprintf(fc, "%s,pair,\"%s\",\"%s\",%d,%.10g,%.10g,%.10g,%.10g,%g,%.6g,%.6g,%.6g,%.6g,%.6g\n",
+                    fprintf(fc, "%s,pair,\"%s\",\"%s\",%d,%.10g,%.10g,%.10g,%.10g,%g,%.6g,%.6g,%.6g,%.6g,%.6g,%d\n",
                             t.cols[c], labels[a], labels[b], tt[k].n, tt[k].diff, tt[k].lo, tt[k].hi, tt[k].t, tt[k].df,
-                            pr[k], ph[k], pb[k], pt[k], tt[k].d);
+                            pr[k], ph[k], pb[k], pt[k], tt[k].d, n80);
                 }
             free(gv), free(gn), free(gm), free(all), free(tt), free(pt);
         }

@@ -78,6 +78,31 @@ def fig5(d):
               ' | '.join('%.1f%%' % (100 * mean(a, p) / mean(a, base)) for a in algos) + ' |')
 
 
+def pareto_area(d):
+    """area dominated by each scheme's mean (sum rate, sensing utility) points over the sensing
+    weights, with the origin as the reference (the union of the rectangles [0, R] x [0, U])"""
+    r = [x for x in rows(d, 'fig3') if x['status'] in OK]
+    algos = list(dict.fromkeys(x['algo'] for x in r))
+    ws = sorted({x['alpha2'] for x in r}, key=float)
+    print('\nfig3: area dominated by the mean trade-off points (bit/s/Hz)^2')
+    area = {}
+    for a in algos:
+        pts = []
+        for w in ws:
+            s = [x for x in r if x['algo'] == a and x['alpha2'] == w]
+            pts.append((sum(float(x['sum_rate']) for x in s) / len(s), sum(float(x['sense_utility']) for x in s) / len(s)))
+        pts.sort(reverse=True)
+        tot, best_u = 0.0, 0.0
+        for R, U in pts:  # by decreasing rate: each point adds the strip above the utilities seen so far
+            if U > best_u:
+                tot += R * (U - best_u)
+                best_u = U
+        area[a] = tot
+        print('| %s | %.0f |' % (a, tot))
+    if len(algos) == 2:
+        print('ratio %s / %s: %.4f' % (algos[0], algos[1], area[algos[0]] / area[algos[1]]))
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -87,6 +112,7 @@ def main():
     table(d, 'fig2', ['P_max_dbm'], 'min_sense_sinr_db', 'RS-NOMA (hao-sca)', ['NOMA', 'sensing only'], False)
     table(d, 'fig2', ['P_max_dbm'], 'min_pd', 'RS-NOMA (hao-sca)', ['NOMA', 'sensing only'], False, '%.4f')
     table(d, 'fig3', ['alpha2'], 'sense_utility', 'RS-NOMA (hao-sca)', ['NOMA'])
+    pareto_area(d)
     table(d, 'fig4', ['M'], 'sum_rate', 'RS-NOMA (hao-sca)', ['NOMA', 'E-WMMSE (rs-wmmse)'])
     fig5(d)
     return 0

@@ -44,6 +44,11 @@ int nisac_rs_rates_eval(const nisac_rs_layout *L, const double complex *H, const
                         const double complex *Wp, const double complex *ws, const double complex *Wx, int nx,
                         double sigma2, const double *share, nisac_rs_rates *out);
 
+/* Whether L is a valid layout: every group in 0..G-1, and each group's
+ * decoding positions a permutation of 0..size-1.  NISAC_EINVAL with the
+ * first user at fault, or NISAC_OK. */
+int nisac_rs_layout_check(const nisac_rs_layout *L);
+
 /* User grouping (the paper gives no rule): correlation clustering.
  * Groups get sizes ceil(K/G) or floor(K/G); each is seeded by the
  * strongest unassigned user and filled with the unassigned users whose

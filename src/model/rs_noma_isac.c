@@ -182,6 +182,28 @@ double nisac_rs_crlb(int M, const double complex *a, const double complex *da, d
     return perp > 0 ? 1 / (2 * sinr * perp / na) : INFINITY;
 }
 
+int nisac_rs_layout_check(const nisac_rs_layout *L)
+{
+    const int K = L->K, G = L->G;
+    int *size = calloc((size_t)(G > 0 ? G : 1), sizeof(int));
+    char *seen = calloc((size_t)(K > 0 ? K : 1) * (size_t)(G > 0 ? G : 1), 1);
+    int rc = !size || !seen ? NISAC_FAIL(NISAC_ENOMEM, "layout: out of memory") : NISAC_OK;
+    for (int k = 0; !rc && k < K; k++) {
+        if (L->group[k] < 0 || L->group[k] >= G)
+            rc = NISAC_FAIL(NISAC_EINVAL, "layout: user %d in group %d of %d", k + 1, L->group[k] + 1, G);
+        else size[L->group[k]]++;
+    }
+    for (int k = 0; !rc && k < K; k++) {
+        const int g = L->group[k], o = L->order[k];
+        if (o < 0 || o >= size[g] || seen[(size_t)g * K + o])
+            rc = NISAC_FAIL(NISAC_EINVAL, "layout: user %d has decoding position %d in group %d of %d users", k + 1,
+                            o + 1, g + 1, size[g]);
+        else seen[(size_t)g * K + o] = 1;
+    }
+    free(size), free(seen);
+    return rc;
+}
+
 int nisac_rs_group(int M, int K, int G, const double complex *H, int *group, int *order)
 {
     if (M < 1 || K < 1 || G < 1 || G > K) return NISAC_FAIL(NISAC_EINVAL, "field 'G': expected 1..K=%d groups, got %d", K, G);

@@ -6,6 +6,7 @@
 #include "nisac/linalg.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -323,6 +324,8 @@ static int design_alloc(const nisac_instance *inst, nisac_design_t *d)
     if (!rc) rc = nisac_design_set_block(d, 1, "Wp", ri->M, ri->K, 1);
     if (!rc) rc = nisac_design_set_block(d, 2, "ws", ri->M, 1, 1);
     if (!rc) rc = nisac_design_set_block(d, 3, "share", ri->K, 1, 0);
+    /* the design's own grouping: group + 1 and decoding position + 1 of each user; zeros: the instance's */
+    if (!rc) rc = nisac_design_set_block(d, 4, "layout", ri->K, 2, 0);
     return rc;
 }
 
@@ -366,12 +369,26 @@ static int evaluate(const nisac_instance *inst, const nisac_design_t *d, const n
     const nisac_rs_instance *ri = inst->impl;
     const nisac_rs_params *p = &ri->p;
     const int M = ri->M, K = ri->K, G = ri->G, L = ri->L, nb = G + K + 1;
-    const nisac_rs_layout lay = nisac_rs_instance_layout(ri);
+    nisac_rs_layout lay = nisac_rs_instance_layout(ri);
+    int *own = NULL; /* the design's layout, when it gives one */
+    const double *lx = d->blocks[4].x;
+    if (lx[0] >= 1) {
+        if (!(own = malloc(sizeof(int) * 2 * (size_t)K))) return NISAC_FAIL(NISAC_ENOMEM, "rs judge: out of memory");
+        for (int k = 0; k < K; k++) own[k] = (int)lx[k] - 1, own[K + k] = (int)lx[K + k] - 1;
+        lay.group = own, lay.order = own + K;
+        int rc0 = nisac_rs_layout_check(&lay);
+        if (rc0) {
+            char why[256];
+            snprintf(why, sizeof why, "%s", nisac_last_error());
+            free(own);
+            return NISAC_FAIL(rc0, "design block 'layout': %s", why);
+        }
+    }
     /* the design's beams as one M x nb block: common, private, sensing */
     double complex *B = malloc(sizeof(double complex) * (size_t)M * nb * 3);
     double *buf = malloc(sizeof(double) * ((size_t)4 * K + 2 * (size_t)G + 3 * (size_t)(L + 1)));
     if (!B || !buf) {
-        free(B), free(buf);
+        free(B), free(buf), free(own);
         return NISAC_FAIL(NISAC_ENOMEM, "rs judge: out of memory");
     }
     double complex *E = B + (size_t)M * nb, *X = E + (size_t)M * nb;
@@ -390,11 +407,11 @@ static int evaluate(const nisac_instance *inst, const nisac_design_t *d, const n
     }
     double *cr = buf, *sc = cr + G, *sp = sc + K, *rp = sp + K, *rate = rp + K, *cr2 = rate + K;
     double *gam = cr2 + G, *pd = gam + L + 1, *crlb = pd + L + 1;
-    nisac_rs_rates own = {cr2, sc, sp, rp, rate, 0};
+    nisac_rs_rates seen = {cr2, sc, sp, rp, rate, 0};
     /* the design's own view: H_hat, no impairments */
     int rc = nisac_rs_rates_eval(&lay, ri->Hhat, B, B + (size_t)M * G, B + (size_t)M * (G + K), NULL, 0, p->sigma2,
-                                 share, &own);
-    const double design_sum = own.sum;
+                                 share, &seen);
+    const double design_sum = seen.sum;
     nisac_rs_rates rt = {cr, sc, sp, rp, rate, 0};
     if (!rc) {
         impaired(ri, B, nb, E, X);
@@ -409,7 +426,7 @@ static int evaluate(const nisac_instance *inst, const nisac_design_t *d, const n
         }
     }
     if (rc) {
-        free(B), free(buf);
+        free(B), free(buf), free(own);
         return rc;
     }
     double **v = ev->val;
@@ -456,7 +473,7 @@ static int evaluate(const nisac_instance *inst, const nisac_design_t *d, const n
     ev->viol[1] = p->R_min > 0 ? fmax(0, p->R_min - mr) / p->R_min : 0;
     ev->viol[2] = p->pd_min > 0 && L ? fmax(0, p->pd_min - mpd) / p->pd_min : 0;
     ev->viol[3] = p->crlb_max > 0 && L ? fmax(0, mc - p->crlb_max) / p->crlb_max : 0;
-    free(B), free(buf);
+    free(B), free(buf), free(own);
     return NISAC_OK;
 }
 

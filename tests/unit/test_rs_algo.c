@@ -228,6 +228,35 @@ static void test_sdr_agrees_with_wmmse(void)
     nisac_params_free(big);
 }
 
+/* A design may carry its own grouping: the instance's, given explicitly, changes nothing; another
+ * decoding order changes the rates; an invalid one is refused with the block's name. */
+static void test_design_layout(void)
+{
+    nisac_params *p = small(16, 4, 6, 1);
+    run_t x = design("rs-wmmse", p, 3);
+    const nisac_rs_instance *ri = nisac_rs_instance_of(x.inst);
+    const int K = ri->K;
+    const double before = metric(&x, "design_sum_rate");
+    double *lx = nisac_design_block(x.d, "layout")->x;
+    for (int k = 0; k < K; k++) lx[k] = ri->group[k] + 1, lx[K + k] = ri->order[k] + 1;
+    nisac_eval *ev = nisac_eval_new(x.inst);
+    nisac_eval_opts eo = {0, NAN, NULL, 1e-6};
+    const int m = nisac_metric_find(sys(), "design_sum_rate");
+    CHECK(nisac_evaluate(x.inst, x.d, x.r, &eo, ev) == 0);
+    CHECK(nisac_eval_scalar(ev, m) == before);
+    for (int k = 0; k < K; k++) /* reverse the decoding order inside every group */
+        for (int j = 0; j < K; j++)
+            if (ri->group[j] == ri->group[k] && j != k) lx[K + k] = ri->order[j] + 1;
+    CHECK(nisac_evaluate(x.inst, x.d, x.r, &eo, ev) == 0);
+    CHECK(nisac_eval_scalar(ev, m) != before);
+    lx[0] = ri->G + 1; /* a group that does not exist */
+    CHECK(nisac_evaluate(x.inst, x.d, x.r, &eo, ev) == NISAC_EINVAL);
+    CHECK(strstr(nisac_last_error(), "design block 'layout': layout: user 1 in group") != NULL);
+    nisac_eval_free(ev);
+    done(&x);
+    nisac_params_free(p);
+}
+
 /* Two implementations of the iteration must agree: groups of 1 to 3 users, with and without targets. */
 static void test_numpy_peer_agrees(void)
 {
@@ -268,5 +297,6 @@ int main(void)
     RUN(test_sensing_only_needs_targets);
     RUN(test_numpy_peer_agrees);
     RUN(test_sdr_agrees_with_wmmse);
+    RUN(test_design_layout);
     TEST_END();
 }

@@ -165,7 +165,7 @@ fuzz-build:
 	clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_config.c build-fuzz/libnisac.a $(LDLIBS) -o build-fuzz/fuzz_config
 	clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_scenario.c build-fuzz/libnisac.a $(LDLIBS) -o build-fuzz/fuzz_scenario
 	clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_results.c build-fuzz/libnisac.a $(LDLIBS) -o build-fuzz/fuzz_results
-	clang $(FUZZ_CFLAGS) -Dmain=nisac_cli_main -Isrc/cli tests/fuzz/fuzz_cli.c src/cli/main.c src/cli/exp_cmds.c \
+	clang $(FUZZ_CFLAGS) -Dmain=nisac_cli_main -Isrc/cli tests/fuzz/fuzz_cli.c src/cli/main.c src/cli/exp_cmds.c src/cli/train.c \
 	    build-fuzz/libnisac.a $(LDLIBS) -o build-fuzz/fuzz_cli
 
 fuzz: fuzz-build

@@ -164,6 +164,25 @@ nisac_rs_layout nisac_rs_instance_layout(const nisac_rs_instance *ri);
 double nisac_rs_objective(const nisac_rs_params *p, int K, const double *rate, int L, const double *gamma,
                           double power);
 
+/* ---- paper 004's DRL environment (section 6.3.4; docs/models/td3.md) ---- */
+/* State (41) and action (42) sizes: 2K + M + 4 and 2K + 3. */
+int nisac_rs_drl_dims(const nisac_rs_instance *ri, int *state_dim, int *action_dim);
+/* State (41) from what the transmitter knows: the users' large-scale
+ * gains in dB about their mean (/10), queue lengths (0: the model has no
+ * traffic), the per-element channel power about its mean, and the last
+ * step's four metrics prev (NULL: zeros). */
+int nisac_rs_drl_state(const nisac_rs_instance *ri, const double *prev, double *state);
+/* Action (42) in [-1, 1]^(2K+3) to a design: user scores (the grouping:
+ * users sorted by score, consecutive runs form the groups, SIC by gain
+ * inside), splitting ratios, and a power split softmax(2 a) over common,
+ * private and sensing streams; beams (33)-(36) for that grouping.  The
+ * design carries its layout.  reward: the judged objective (26a) / K
+ * - 10 max_viol (43); metrics (5, may be NULL): sum rate / K, sensing
+ * utility / L, Jain's index, the common power fraction (the next state's
+ * four), and the objective. */
+int nisac_rs_drl_apply(const nisac_instance *inst, const double *action, nisac_design_t *d, double *reward,
+                       double *metrics);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

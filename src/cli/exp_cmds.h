@@ -4,5 +4,6 @@
 int nisac_cmd_run(int argc, char **argv);
 int nisac_cmd_summarize(int argc, char **argv);
 int nisac_cmd_report(int argc, char **argv);
+int nisac_cmd_train(int argc, char **argv);
 int nisac_cmd_plot(int argc, char **argv);
 #endif

@@ -25,6 +25,7 @@ static void usage_main(FILE *f)
             "  run       run a Monte Carlo experiment from a JSON config (docs/experiments.md)\n"
             "  summarize mean, sd, 95%% CI, feasibility rate per point and algorithm of a results file\n"
             "  report    statistical comparison of the algorithms of a results file (t-tests, ANOVA, Tukey)\n"
+            "  train     train the TD3 agent of paper 004 on rs-noma-isac (checkpoints, curve, test)\n"
             "  plot      draw an experiment's plots with gnuplot\n"
             "  systems   list the systems, their parameters and metrics\n"
             "  algos     list the algorithms and their options\n"
@@ -469,6 +470,7 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(argv[1], "run")) return nisac_cmd_run(argc - 1, argv + 1);
     if (!strcmp(argv[1], "summarize")) return nisac_cmd_summarize(argc - 1, argv + 1);
     if (!strcmp(argv[1], "report")) return nisac_cmd_report(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "train")) return nisac_cmd_train(argc - 1, argv + 1);
     if (!strcmp(argv[1], "plot")) return nisac_cmd_plot(argc - 1, argv + 1);
     if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
         printf("nisac %s (MPI: %s)\n", NISAC_VERSION,

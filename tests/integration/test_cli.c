@@ -209,6 +209,36 @@ static void expect_bad(const char *args, const char *needle)
     CHECK_MSG(out[0] == 0, "'%s' wrote to stdout", args);
 }
 
+/* nisac train: a short run writes its checkpoint, curve and test files; --resume goes on from the
+ * checkpoint's episode; a checkpoint of other sizes is refused. */
+static void test_train(void)
+{
+    char args[600], path[400];
+    const char *small = "--M 16 --Mx 4 --K 4 --L 1 --steps 2 --hidden1 16 --hidden2 16 --batch 16 --test 2";
+    snprintf(args, sizeof args, "train %s --episodes 20 --out %s/td3", small, tmpdir);
+    CHECK_MSG(sh(args, out, sizeof out, err, sizeof err) == 0, "%s", err);
+    CHECK(strstr(out, "td3 after 20 episodes: objective") != NULL);
+    const char *files[3] = {"td3.ckpt", "training.csv", "test.csv"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/td3/%s", tmpdir, files[i]);
+        CHECK_MSG(access(path, R_OK) == 0, "%s missing", path);
+    }
+    snprintf(args, sizeof args, "train %s --episodes 30 --resume --out %s/td3", small, tmpdir);
+    CHECK_MSG(sh(args, out, sizeof out, err, sizeof err) == 0, "%s", err);
+    snprintf(path, sizeof path, "%s/td3/training.csv", tmpdir);
+    FILE *f = fopen(path, "r");
+    int lines = 0;
+    char line[256];
+    while (f && fgets(line, sizeof line, f)) lines += line[0] != '#';
+    if (f) fclose(f);
+    CHECK_MSG(lines == 1 + 30, "training.csv has %d rows after 20 + 10 episodes", lines - 1);
+    snprintf(args, sizeof args, "train --M 16 --Mx 4 --K 6 --L 1 --steps 2 --episodes 30 --resume --out %s/td3", tmpdir);
+    CHECK(sh(args, out, sizeof out, err, sizeof err) == 2);
+    CHECK(strstr(err, "was trained for other sizes") != NULL);
+    CHECK(sh("train --episodes 0", out, sizeof out, err, sizeof err) == 2);
+    CHECK(strstr(err, "option --episodes: expected a positive integer") != NULL);
+}
+
 static void test_bad_flags(void)
 {
     expect_bad("solve --N abc", "--N");
@@ -277,6 +307,7 @@ int main(void)
     RUN(test_explicit_channels);
     RUN(test_ris_explicit_channels);
     RUN(test_rs_npy_channels);
+    RUN(test_train);
     RUN(test_bad_flags);
     RUN(test_bad_json);
     RUN(test_help_from_tables);

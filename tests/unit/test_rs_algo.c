@@ -257,6 +257,38 @@ static void test_design_layout(void)
     nisac_params_free(p);
 }
 
+/* The DRL environment: the action's scores form the groups (sorted, consecutive runs), a zero
+ * power split gives each stream class a third of P_max, the shares sum to 1 per group, and the
+ * state has the sizes of (41). */
+static void test_drl_environment(void)
+{
+    nisac_params *p = small(16, 4, 4, 1);
+    nisac_instance *inst;
+    CHECK(nisac_instance_new(sys(), p, 0, NULL, 2, 0, 0, &inst) == 0);
+    const nisac_rs_instance *ri = nisac_rs_instance_of(inst);
+    int S, A;
+    nisac_rs_drl_dims(ri, &S, &A);
+    CHECK(S == 2 * 4 + 16 + 4 && A == 2 * 4 + 3);
+    double a[11] = {-0.9, 0.9, -0.8, 0.8, 0.1, -0.3, 0.5, 0.0, 0, 0, 0}, r, m[5], st[28];
+    nisac_design_t *d = nisac_design_new(inst);
+    CHECK(nisac_rs_drl_apply(inst, a, d, &r, m) == 0);
+    const double *lx = nisac_design_block(d, "layout")->x, *sh = nisac_design_block(d, "share")->x;
+    CHECK(lx[0] == lx[2] && lx[1] == lx[3] && lx[0] != lx[1]); /* groups {0, 2} and {3, 1} */
+    CHECK(fabs(sh[0] + sh[2] - 1) < 1e-12 && fabs(sh[1] + sh[3] - 1) < 1e-12);
+    nisac_eval *ev = nisac_eval_new(inst);
+    nisac_eval_opts eo = {0, NAN, NULL, 1e-6};
+    CHECK(nisac_evaluate(inst, d, NULL, &eo, ev) == 0);
+    CHECK_REL(nisac_eval_scalar(ev, nisac_metric_find(sys(), "common_power_frac")), 1.0 / 3, 1e-12);
+    CHECK_REL(nisac_eval_scalar(ev, nisac_metric_find(sys(), "power")), ri->p.P_max, 1e-12);
+    CHECK_REL(r, m[4] / 4, 1e-12); /* no violation: the objective per user */
+    CHECK(nisac_rs_drl_state(ri, m, st) == 0);
+    CHECK(st[4] == 0 && st[S - 4] == m[0] && st[S - 1] == m[3]);
+    nisac_eval_free(ev);
+    nisac_design_free(d);
+    nisac_instance_free(inst);
+    nisac_params_free(p);
+}
+
 /* Two implementations of the iteration must agree: groups of 1 to 3 users, with and without targets. */
 static void test_numpy_peer_agrees(void)
 {
@@ -298,5 +330,6 @@ int main(void)
     RUN(test_numpy_peer_agrees);
     RUN(test_sdr_agrees_with_wmmse);
     RUN(test_design_layout);
+    RUN(test_drl_environment);
     TEST_END();
 }

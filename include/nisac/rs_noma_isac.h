@@ -177,7 +177,7 @@ int nisac_rs_drl_state(const nisac_rs_instance *ri, const double *prev, double *
  * inside), splitting ratios, and a power split softmax(2 a) over common,
  * private and sensing streams; beams (33)-(36) for that grouping.  The
  * design carries its layout.  reward: the judged objective (26a) / K
- * - 10 max_viol (43); metrics (5, may be NULL): sum rate / K, sensing
+ * - 10 max_viol (43) (NULL: the design only, not judged); metrics (5, may be NULL): sum rate / K, sensing
  * utility / L, Jain's index, the common power fraction (the next state's
  * four), and the objective. */
 int nisac_rs_drl_apply(const nisac_instance *inst, const double *action, nisac_design_t *d, double *reward,

@@ -120,8 +120,9 @@ int nisac_rs_drl_apply(const nisac_instance *inst, const double *a, nisac_design
                 if (group[k] == g) share[k] /= s;
         }
         for (int k = 0; k < K; k++) lx[k] = group[k] + 1, lx[K + k] = order[k] + 1;
-        /* (43): the judged objective per user, less a penalty for violations */
-        nisac_eval *ev = nisac_eval_new(inst);
+        /* (43): the judged objective per user, less a penalty for violations (reward NULL: the design only) */
+        nisac_eval *ev = reward ? nisac_eval_new(inst) : NULL;
+        if (!reward) goto out;
         nisac_eval_opts eo = {0, NAN, NULL, 1e-6};
         rc = ev ? nisac_evaluate(inst, d, NULL, &eo, ev) : NISAC_FAIL(NISAC_ENOMEM, "drl: out of memory");
         if (!rc) {
@@ -138,6 +139,7 @@ int nisac_rs_drl_apply(const nisac_instance *inst, const double *a, nisac_design
         }
         nisac_eval_free(ev);
     }
+out:
     free(key), free(lay), free(gain), free(pw), free(rho);
     return rc;
 }

@@ -194,11 +194,30 @@ int nisac_cmd_train(int argc, char **argv)
             fprintf(stderr, "episode %ld/%ld: return %.4g, %.1f s\n", ep + 1, episodes, ret, now() - t0);
         }
     }
+    { /* the training curve: DIR/training.gp, drawn into DIR/training.png by gnuplot */
+        char gp[1100], png[1100], script[4096];
+        snprintf(gp, sizeof gp, "%s/training.gp", out);
+        snprintf(png, sizeof png, "%s/training.png", out);
+        snprintf(script, sizeof script,
+                 "set terminal pngcairo size 900,620 enhanced font 'Sans,12'\nset output '%s'\nset grid\n"
+                 "set datafile separator ','\nset key outside right top vertical box\n"
+                 "set xlabel 'episode'\nset ylabel 'return (sum of rewards (43) over the episode)'\n"
+                 "set title 'TD3 on rs-noma-isac: training curve'\n"
+                 "plot '%s' using 1:2 every ::1 with lines lc rgb '#bbbbbb' title 'return', "
+                 "'' using 1:2 every ::1 smooth bezier lw 2 title 'smoothed'\n",
+                 png, curve);
+        if (write_line(gp, "w", script)) fprintf(stderr, "nisac train: cannot write %s\n", gp);
+        else {
+            char cmd[2300];
+            snprintf(cmd, sizeof cmd, "gnuplot '%s' 2>/dev/null", gp);
+            if (system(cmd)) fprintf(stderr, "nisac train: gnuplot could not draw %s (the script is %s)\n", png, gp);
+        }
+    }
     /* test: fresh draws (trials after the training ones), the policy's last step against hao-sca */
     const nisac_algo *hao = nisac_algo_find(NULL, sy, "hao-sca");
     double *gap = malloc(sizeof(double) * (size_t)ntest);
     if (!gap || write_line(test, "w", "# nisac train: test draws\ntrial,td3_objective,hao_sca_objective,gap,"
-                                      "td3_seconds,hao_sca_seconds\n")) {
+                                      "td3_seconds,td3_decision_seconds,hao_sca_seconds\n")) {
         free(gap);
         fprintf(stderr, "nisac train: cannot write %s\n", test);
         rc = 1;
@@ -224,12 +243,17 @@ int nisac_cmd_train(int argc, char **argv)
             nisac_rs_drl_state(ri, m, s);
         }
         const double tt = now() - ta, fa = m[4];
+        /* one decision alone: the actor and the design it stands for, not judged */
+        const double tb = now();
+        if (!rc) rc = nisac_td3_act(agent, s, 0, act);
+        if (!rc) rc = nisac_rs_drl_apply(inst, act, d, NULL, NULL);
+        const double td = now() - tb;
         if (!rc) rc = nisac_design(hao, inst, NULL, 1, d, r);
         const double fb = nisac_eval_scalar(r->eval, nisac_metric_find(sy, "objective"));
         char line[256];
         gap[i] = fb != 0 ? (fa - fb) / fabs(fb) : NAN;
-        snprintf(line, sizeof line, "%llu,%.10g,%.10g,%.6g,%.4g,%.4g\n", (unsigned long long)trial, fa, fb, gap[i], tt,
-                 r->wall);
+        snprintf(line, sizeof line, "%llu,%.10g,%.10g,%.6g,%.4g,%.4g,%.4g\n", (unsigned long long)trial, fa, fb, gap[i],
+                 tt, td, r->wall);
         nisac_report_free(r);
         nisac_design_free(d);
         d = NULL;

@@ -23,7 +23,8 @@ typedef enum nisac_ptype {
     NISAC_PT_REAL,    /* finite real in [lo, hi] (open ends per flags), |x| <= NISAC_PARAM_ABS_MAX */
     NISAC_PT_CHOICE,  /* one of `choices`, stored as its index */
     NISAC_PT_BOOL,    /* true/false, stored as 1/0 */
-    NISAC_PT_LIST     /* list of reals, each in [lo, hi]; not sweepable */
+    NISAC_PT_LIST,    /* list of reals, each in [lo, hi]; not sweepable */
+    NISAC_PT_TEXT     /* text, e.g. a file path (nisac_params.text; default none); not sweepable */
 } nisac_ptype;
 
 typedef enum nisac_pconv {
@@ -65,6 +66,7 @@ typedef struct nisac_params {
     double *v;
     double **list;
     int *len;
+    char **text;      /* TEXT entries (NULL: none) */
 } nisac_params;
 
 /* New value set holding every default; NULL when out of memory.  Free
@@ -94,6 +96,10 @@ int nisac_params_set_named(nisac_params *p, const char *name, double x);
 int nisac_params_set_list(nisac_params *p, int i, const double *x, int n);
 /* Internal value of the entry called name (NaN when none). */
 double nisac_params_get(const nisac_params *p, const char *name);
+/* A TEXT entry: set (a copy; NULL clears it) and read (NULL when unset or
+ * not a TEXT entry). */
+int nisac_params_set_text(nisac_params *p, int i, const char *text);
+const char *nisac_params_get_text(const nisac_params *p, const char *name);
 
 /* Parses a command-line value of entry d (a number, a choice name,
  * true/false) into config units; LIST takes "a,b,c" or "none" into the

@@ -27,6 +27,7 @@ extern const nisac_algo nisac_algo_rs_sensing_only;
 extern const nisac_algo nisac_algo_rs_hao_sca;
 extern const nisac_algo nisac_algo_rs_fp;
 extern const nisac_algo nisac_algo_rs_sdr;
+extern const nisac_algo nisac_algo_rs_td3;
 
 static const nisac_system *const builtin_systems[] = {
     &nisac_system_noma_isac,
@@ -51,6 +52,7 @@ static const nisac_algo *const builtin_algos[] = {
     &nisac_algo_rs_hao_sca,
     &nisac_algo_rs_fp,
     &nisac_algo_rs_sdr,
+    &nisac_algo_rs_td3,
 };
 
 struct nisac_catalog {

@@ -143,3 +143,63 @@ out:
     free(key), free(lay), free(gain), free(pw), free(rho);
     return rc;
 }
+
+/* ---- the td3 algorithm: a trained policy from a checkpoint of nisac train ---- */
+
+static const nisac_param_def td3_opts[] = {
+    {"weights", NULL, NISAC_PT_TEXT, NISAC_PC_NONE, "", 0, 0, 0, 0, NULL, 0, NULL, 0, NULL,
+     "the checkpoint written by nisac train (e.g. results/td3/td3.ckpt)"},
+    {"steps", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", 4, 1, 1000, 0, NULL, 0, NULL, 0, NULL,
+     "decision steps on the channel (the state carries the previous step's metrics); as in training"},
+    {"feas_tol", NULL, NISAC_PT_REAL, NISAC_PC_NONE, "", 1e-6, 0, INFINITY, 0, NULL, 0, NULL, 0, NULL,
+     "relative tolerance of the judge"},
+};
+
+static int design_td3(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
+                      nisac_report *r)
+{
+    (void)seed;
+    const nisac_rs_instance *ri = nisac_rs_instance_of(inst);
+    if (!ri) return NISAC_FAIL(NISAC_EINVAL, "td3: not an rs-noma-isac instance");
+    const char *path = nisac_params_get_text(opts, "weights");
+    if (!path || !*path)
+        return NISAC_FAIL(NISAC_EINVAL, "td3: option 'weights': give the checkpoint of nisac train (e.g. "
+                                        "results/td3/td3.ckpt)");
+    nisac_td3 *agent = NULL;
+    int rc = nisac_td3_load(path, &agent);
+    if (rc) return rc;
+    int S, A;
+    nisac_rs_drl_dims(ri, &S, &A);
+    if (nisac_td3_options(agent)->state_dim != S || nisac_td3_options(agent)->action_dim != A) {
+        rc = NISAC_FAIL(NISAC_EINVAL, "td3: option 'weights': %s was trained for state %d and action %d, this "
+                                      "instance needs %d and %d (M = %d, K = %d)",
+                        path, nisac_td3_options(agent)->state_dim, nisac_td3_options(agent)->action_dim, S, A, ri->M,
+                        ri->K);
+        nisac_td3_free(agent);
+        return rc;
+    }
+    const int T = (int)nisac_params_get(opts, "steps");
+    double *s = malloc(sizeof(double) * (size_t)S), *a = malloc(sizeof(double) * (size_t)A), m[5] = {0}, rew = 0;
+    if (!s || !a) rc = NISAC_FAIL(NISAC_ENOMEM, "td3: out of memory");
+    if (!rc) nisac_rs_drl_state(ri, NULL, s);
+    for (int t = 0; t < T && !rc; t++) {
+        rc = nisac_td3_act(agent, s, 0, a);
+        if (!rc) rc = nisac_rs_drl_apply(inst, a, d, &rew, m);
+        if (!rc) nisac_rs_drl_state(ri, m, s);
+    }
+    if (!rc) {
+        r->status = NISAC_STATUS_FEASIBLE; /* a policy's decision, no optimality claim */
+        r->iterations = T;
+        nisac_report_set1(r, "reward", rew);
+        nisac_report_set1(r, "objective_design", m[4]);
+    }
+    free(s), free(a);
+    nisac_td3_free(agent);
+    return rc;
+}
+
+const nisac_algo nisac_algo_rs_td3 = {
+    "td3", "rs-noma-isac",
+    "a TD3 policy trained by nisac train (section 6.3.4): user groups, splitting ratios and power split for the "
+    "closed-form beams (33)-(36)",
+    td3_opts, (int)(sizeof td3_opts / sizeof td3_opts[0]), design_td3, NULL};

@@ -46,7 +46,9 @@ static void print_table_entry(FILE *f, const char *flag, const nisac_param_def *
         nisac_param_format(d, d->def, def, sizeof def);
     char lhs[96];
     if (d->type == NISAC_PT_BOOL) snprintf(lhs, sizeof lhs, "%s", flag);
-    else snprintf(lhs, sizeof lhs, "%s %s", flag, d->type == NISAC_PT_LIST ? "LIST" : d->type == NISAC_PT_CHOICE ? "NAME" : "X");
+    else
+        snprintf(lhs, sizeof lhs, "%s %s", flag,
+                 d->type == NISAC_PT_LIST ? "LIST" : d->type == NISAC_PT_CHOICE ? "NAME" : d->type == NISAC_PT_TEXT ? "TEXT" : "X");
     fprintf(f, "%*s%-24s %s", indent, "", lhs, d->help);
     /* the range of a real or a list carries the unit already */
     fprintf(f, " [%s; default %s%s%s]\n", range, def, d->unit && *d->unit ? " " : "", d->unit ? d->unit : "");
@@ -136,6 +138,7 @@ static int table_flag(nisac_params *p, const char *a, const char *v, int *used, 
     }
     *used = 2;
     if (!v) return bad(a, "missing value");
+    if (d->type == NISAC_PT_TEXT) return nisac_params_set_text(p, i, v) ? bad(a, "out of memory") : 0;
     if (d->type == NISAC_PT_LIST) {
         double *x;
         int n;

@@ -30,7 +30,8 @@ nisac_params *nisac_params_new(const nisac_param_def *defs, int n)
     p->v = nisac_calloc((size_t)(n > 0 ? n : 1), sizeof(double));
     p->list = nisac_calloc((size_t)(n > 0 ? n : 1), sizeof(double *));
     p->len = nisac_calloc((size_t)(n > 0 ? n : 1), sizeof(int));
-    if (!p->v || !p->list || !p->len) {
+    p->text = nisac_calloc((size_t)(n > 0 ? n : 1), sizeof(char *));
+    if (!p->v || !p->list || !p->len || !p->text) {
         nisac_params_free(p);
         return NULL;
     }
@@ -51,6 +52,9 @@ void nisac_params_free(nisac_params *p)
     if (!p) return;
     if (p->list)
         for (int i = 0; i < p->n; i++) free(p->list[i]);
+    if (p->text)
+        for (int i = 0; i < p->n; i++) free(p->text[i]);
+    free(p->text);
     free(p->list);
     free(p->len);
     free(p->v);
@@ -65,6 +69,9 @@ int nisac_params_copy(nisac_params *dst, const nisac_params *src)
     for (int i = 0; i < src->n; i++)
         if (src->defs[i].type == NISAC_PT_LIST) {
             int rc = set_list(dst, i, src->list[i], src->len[i], 0);
+            if (rc) return rc;
+        } else if (src->defs[i].type == NISAC_PT_TEXT) {
+            int rc = nisac_params_set_text(dst, i, src->text[i]);
             if (rc) return rc;
         }
     return NISAC_OK;
@@ -116,6 +123,7 @@ void nisac_param_range(const nisac_param_def *d, char *buf, size_t len)
     switch (d->type) {
     case NISAC_PT_INT: snprintf(buf, len, "%.0f..%.0f", d->lo, d->hi); return;
     case NISAC_PT_BOOL: snprintf(buf, len, "true|false"); return;
+    case NISAC_PT_TEXT: snprintf(buf, len, "text"); return;
     case NISAC_PT_CHOICE: {
         buf[0] = 0;
         for (int i = 0; i < d->nchoices; i++) {
@@ -160,6 +168,7 @@ int nisac_param_check(const nisac_param_def *d, double x, char *why, size_t len)
     case NISAC_PT_BOOL:
         if (x != 0 && x != 1) return snprintf(why, len, "expected true or false"), NISAC_EINVAL;
         return 0;
+    case NISAC_PT_TEXT: return 0; /* the value is the text, not a number */
     case NISAC_PT_CHOICE:
         if (!(x == floor(x)) || x < 0 || x >= d->nchoices) {
             char r[160];
@@ -177,6 +186,8 @@ int nisac_params_set(nisac_params *p, int i, double x)
     char why[200];
     if (p->defs[i].type == NISAC_PT_LIST)
         return NISAC_FAIL(NISAC_EINVAL, "field '%s': expected a list", p->defs[i].name);
+    if (p->defs[i].type == NISAC_PT_TEXT)
+        return NISAC_FAIL(NISAC_EINVAL, "field '%s': expected text", p->defs[i].name);
     if (nisac_param_check(&p->defs[i], x, why, sizeof why))
         return NISAC_FAIL(NISAC_EINVAL, "field '%s': %s", p->defs[i].name, why);
     p->v[i] = nisac_param_to_internal(&p->defs[i], x);
@@ -207,6 +218,23 @@ double nisac_params_get(const nisac_params *p, const char *name)
     return i < 0 ? NAN : p->v[i];
 }
 
+int nisac_params_set_text(nisac_params *p, int i, const char *text)
+{
+    if (i < 0 || i >= p->n || p->defs[i].type != NISAC_PT_TEXT)
+        return NISAC_FAIL(NISAC_EINVAL, "params: entry %d is not text", i);
+    char *t = NULL;
+    if (text && !(t = strdup(text))) return NISAC_FAIL(NISAC_ENOMEM, "params: out of memory");
+    free(p->text[i]);
+    p->text[i] = t;
+    return NISAC_OK;
+}
+
+const char *nisac_params_get_text(const nisac_params *p, const char *name)
+{
+    int i = nisac_param_find(p->defs, p->n, name);
+    return i < 0 || p->defs[i].type != NISAC_PT_TEXT ? NULL : p->text[i];
+}
+
 int nisac_param_parse(const nisac_param_def *d, const char *text, double *x, char *why, size_t len)
 {
     if (d->type == NISAC_PT_CHOICE) {
@@ -216,6 +244,7 @@ int nisac_param_parse(const nisac_param_def *d, const char *text, double *x, cha
         nisac_param_range(d, r, sizeof r);
         return snprintf(why, len, "expected one of %s, got '%s'", r, text), NISAC_EINVAL;
     }
+    if (d->type == NISAC_PT_TEXT) return snprintf(why, len, "'%s' takes text, not a number", d->name), NISAC_EINVAL;
     if (d->type == NISAC_PT_BOOL) {
         if (!strcmp(text, "true") || !strcmp(text, "1")) return *x = 1, 0;
         if (!strcmp(text, "false") || !strcmp(text, "0")) return *x = 0, 0;
@@ -279,6 +308,7 @@ void nisac_param_format(const nisac_param_def *d, double x, char *buf, size_t le
     if (d->type == NISAC_PT_CHOICE && x >= 0 && x < d->nchoices) snprintf(buf, len, "%s", d->choices[(int)x]);
     else if (d->type == NISAC_PT_BOOL) snprintf(buf, len, "%s", x != 0 ? "true" : "false");
     else if (d->type == NISAC_PT_INT) snprintf(buf, len, "%d", (int)x);
+    else if (d->type == NISAC_PT_TEXT) snprintf(buf, len, "none");
     else snprintf(buf, len, "%.15g", x);
 }
 
@@ -289,7 +319,7 @@ int nisac_params_validate(const nisac_params *p)
     char why[200];
     for (int i = 0; i < p->n; i++) {
         const nisac_param_def *d = &p->defs[i];
-        if (d->type == NISAC_PT_LIST) continue;
+        if (d->type == NISAC_PT_LIST || d->type == NISAC_PT_TEXT) continue;
         if (d->conv == NISAC_PC_DB && !(p->v[i] > 0 && isfinite(p->v[i])))
             return NISAC_FAIL(NISAC_EINVAL, "field '%s': expected a finite linear value > 0, got %g", d->name, p->v[i]);
         if (d->conv == NISAC_PC_NONE && nisac_param_check(d, p->v[i], why, sizeof why))

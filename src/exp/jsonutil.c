@@ -147,6 +147,7 @@ int jread_value(const jctx *c, const nisac_param_def *d, json_t *v, const char *
         return 0;
     }
     case NISAC_PT_LIST: return jerr(c, key, "'%s' takes a list, not one value", d->name);
+    case NISAC_PT_TEXT: return jerr(c, key, "'%s' takes text, not a number", d->name);
     default: break;
     }
     double x;
@@ -194,6 +195,10 @@ int jread_param(jctx *c, const char *key, json_t *v, nisac_params *p)
     int i = jparam_exact(p->defs, p->n, key);
     if (i < 0) return 1;
     if (p->defs[i].type == NISAC_PT_LIST) return read_list(c, key, v, p, i);
+    if (p->defs[i].type == NISAC_PT_TEXT) {
+        if (!json_is_string(v)) return jerr(c, key, "expected a string");
+        return nisac_params_set_text(p, i, json_string_value(v)) ? jerr(c, key, "out of memory") : 0;
+    }
     double x;
     if (jread_value(c, &p->defs[i], v, key, &x)) return NISAC_EINVAL;
     p->v[i] = nisac_param_to_internal(&p->defs[i], x);

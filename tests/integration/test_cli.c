@@ -235,6 +235,32 @@ static void test_train(void)
     snprintf(args, sizeof args, "train --M 16 --Mx 4 --K 6 --L 1 --steps 2 --episodes 30 --resume --out %s/td3", tmpdir);
     CHECK(sh(args, out, sizeof out, err, sizeof err) == 2);
     CHECK(strstr(err, "was trained for other sizes") != NULL);
+    /* the trained policy as the algorithm td3, by flag and by a scenario file's options: the same design */
+    static char out2[1 << 16];
+    snprintf(args, sizeof args, "solve --system rs-noma-isac --M 16 --Mx 4 --K 4 --L 1 --algo td3 --weights %s/td3/td3.ckpt "
+             "--json", tmpdir);
+    CHECK_MSG(sh(args, out, sizeof out, err, sizeof err) == 0, "%s", err);
+    char cfg[512];
+    snprintf(cfg, sizeof cfg, "{\"system\": \"rs-noma-isac\", \"M\": 16, \"Mx\": 4, \"K\": 4, \"L\": 1, \"algo\": \"td3\", "
+             "\"options\": {\"weights\": \"%s/td3/td3.ckpt\"}}", tmpdir);
+    snprintf(args, sizeof args, "solve --config %s --json", write_file("td3.json", cfg));
+    CHECK_MSG(sh(args, out2, sizeof out2, err, sizeof err) == 0, "%s", err);
+    json_t *ja = json_loads(out, 0, NULL), *jb = json_loads(out2, 0, NULL);
+    CHECK(ja && jb);
+    if (ja && jb) {
+        CHECK(!strcmp(json_string_value(json_object_get(ja, "status")), "feasible"));
+        const double fa = json_real_value(json_object_get(json_object_get(ja, "metrics"), "objective"));
+        const double fb = json_real_value(json_object_get(json_object_get(jb, "metrics"), "objective"));
+        CHECK_MSG(fa == fb && fa > 0, "objective by flag %.17g, by file %.17g", fa, fb);
+    }
+    json_decref(ja);
+    json_decref(jb);
+    snprintf(args, sizeof args, "solve --config %s",
+             write_file("td3bad.json", "{\"system\": \"rs-noma-isac\", \"algo\": \"td3\", \"options\": {\"weights\": 3}}"));
+    CHECK(sh(args, out, sizeof out, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "field 'options.weights': expected a string") != NULL, "%s", err);
+    CHECK(sh("solve --system rs-noma-isac --algo td3", out, sizeof out, err, sizeof err) == 2);
+    CHECK(strstr(err, "option 'weights': give the checkpoint of nisac train") != NULL);
     CHECK(sh("train --episodes 0", out, sizeof out, err, sizeof err) == 2);
     CHECK(strstr(err, "option --episodes: expected a positive integer") != NULL);
 }

@@ -239,6 +239,29 @@ static void test_eval_k64(void)
 }
 
 /* Parameter tables: ranges and conversions as declared, messages naming the field. */
+/* A TEXT entry: unset by default, set as a copy, kept by dup and copy, cleared by NULL; not a number. */
+static void test_param_text(void)
+{
+    static const nisac_param_def defs[2] = {
+        {"path", NULL, NISAC_PT_TEXT, NISAC_PC_NONE, "", 0, 0, 0, 0, NULL, 0, NULL, 0, NULL, "a file"},
+        {"n", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", 3, 0, 9, 0, NULL, 0, NULL, 0, NULL, "a count"}};
+    nisac_params *p = nisac_params_new(defs, 2);
+    CHECK(p && nisac_params_get_text(p, "path") == NULL);
+    char buf[16] = "a/b.ckpt";
+    CHECK(nisac_params_set_text(p, 0, buf) == 0);
+    buf[0] = 'x'; /* a copy was kept */
+    CHECK(!strcmp(nisac_params_get_text(p, "path"), "a/b.ckpt"));
+    nisac_params *q = nisac_params_dup(p);
+    CHECK(q && !strcmp(nisac_params_get_text(q, "path"), "a/b.ckpt"));
+    CHECK(nisac_params_set_text(p, 0, NULL) == 0 && nisac_params_get_text(p, "path") == NULL);
+    CHECK(nisac_params_copy(p, q) == 0 && !strcmp(nisac_params_get_text(p, "path"), "a/b.ckpt"));
+    CHECK(nisac_params_set(p, 0, 1.0) == NISAC_EINVAL);
+    CHECK(nisac_params_set_text(p, 1, "x") == NISAC_EINVAL && nisac_params_get_text(p, "n") == NULL);
+    CHECK(nisac_params_validate(p) == 0);
+    nisac_params_free(p);
+    nisac_params_free(q);
+}
+
 static void test_param_table(void)
 {
     const nisac_system *sys = nisac_system_find(NULL, "noma-isac");
@@ -273,5 +296,6 @@ int main(void)
     RUN(test_params_check);
     RUN(test_eval_k64);
     RUN(test_param_table);
+    RUN(test_param_text);
     TEST_END();
 }

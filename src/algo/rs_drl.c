@@ -3,14 +3,11 @@
  * (docs/models/td3.md, "On rs-noma-isac"). */
 #include "nisac/algo.h"
 #include "nisac/learn.h"
-#include "nisac/linalg.h"
 #include "nisac/rs_noma_isac.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 int nisac_rs_drl_dims(const nisac_rs_instance *ri, int *state_dim, int *action_dim)
 {

@@ -34,7 +34,7 @@ LIB := $(BUILD)/libnisac.a
 SO := $(BUILD)/libnisac.so
 PROG := $(BUILD)/nisac
 
-.PHONY: all test check-asan check-symbols check-faults bench bench-conic bench-rs clean run-default figures-000 figures-002 figures-004 bench-figures-000 fuzz fuzz-build
+.PHONY: all test check-asan check-symbols check-faults check-install install uninstall bench bench-conic bench-rs clean run-default figures-000 figures-002 figures-004 bench-figures-000 fuzz fuzz-build
 all: $(LIB) $(SO) $(PROG)
 
 $(BUILD)/%.o: %.c
@@ -56,8 +56,12 @@ $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
+# The library's version (include/nisac/core.h) and soname: libnisac.so.MAJOR.
+VERSION := $(shell sed -n 's/^\#define NISAC_VERSION "\(.*\)"/\1/p' include/nisac/core.h)
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
+
 $(SO): $(PIC_OBJ)
-	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,libnisac.so.$(SOMAJOR) -o $@ $^ $(LDLIBS)
 
 # Every symbol the libraries export is nisac_-prefixed (and the shared
 # library exports no internal nisac__ helper).
@@ -84,7 +88,11 @@ $(SHIM): tests/faults/enospc.c
 
 test: $(TEST_BIN) $(PROG) $(LIB) $(SO) $(SHIM)
 	@NISAC=$(abspath $(PROG)) NISAC_SHIM=$(abspath $(SHIM)) BUILD=$(BUILD) NISAC_LIB=$(LIB) NISAC_SO=$(SO) \
-	    tests/run.sh $(TEST_BIN) tests/check_symbols.sh
+	    NISAC_LDFLAGS="$(LDFLAGS)" tests/run.sh $(TEST_BIN) tests/check_symbols.sh tests/check_install.sh
+
+# make install and pkg-config from a temporary prefix (part of make test too).
+check-install: $(LIB) $(SO) $(PROG)
+	@NISAC=$(abspath $(PROG)) BUILD=$(BUILD) NISAC_LDFLAGS="$(LDFLAGS)" tests/run.sh tests/check_install.sh
 
 # The fault-injection suite alone (it is part of `make test` too).
 check-faults: $(BUILD)/tests/integration/test_faults $(PROG) $(SHIM)
@@ -181,6 +189,32 @@ fuzz: fuzz-build
 
 run-default: $(PROG)
 	$(PROG) solve
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: headers, libnisac.a,
+# libnisac.so.VERSION with its soname and development links, nisac.pc for
+# pkg-config, the program, and man pages made from its --help texts.
+PREFIX ?= /usr/local
+INSTALL_FILES = include/nisac lib/libnisac.a lib/libnisac.so lib/libnisac.so.$(SOMAJOR) lib/libnisac.so.$(VERSION) \
+                lib/pkgconfig/nisac.pc bin/nisac share/man/man1/nisac.1 \
+                $(foreach c,solve run summarize report plot train,share/man/man1/nisac-$(c).1)
+install: $(LIB) $(SO) $(PROG)
+	@d=$(DESTDIR)$(PREFIX); mkdir -p $$d/include/nisac $$d/lib/pkgconfig $$d/bin $$d/share/man/man1
+	cp include/nisac/*.h $(DESTDIR)$(PREFIX)/include/nisac/
+	cp $(LIB) $(DESTDIR)$(PREFIX)/lib/libnisac.a
+	cp $(SO) $(DESTDIR)$(PREFIX)/lib/libnisac.so.$(VERSION)
+	ln -sf libnisac.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libnisac.so.$(SOMAJOR)
+	ln -sf libnisac.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/libnisac.so
+	cp $(PROG) $(DESTDIR)$(PREFIX)/bin/nisac
+	scripts/man.sh $(PROG) $(DESTDIR)$(PREFIX)/share/man/man1
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	  'Name: nisac' 'Description: beamforming for NOMA-based integrated sensing and communication' \
+	  'Version: $(VERSION)' 'Requires.private: jansson gsl' 'Cflags: -I$${includedir}' \
+	  'Libs: -L$${libdir} -lnisac' 'Libs.private: -lsdp -llapacke -llapack -lopenblas -lpthread -lm' \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/nisac.pc
+	@echo "installed nisac $(VERSION) into $(DESTDIR)$(PREFIX)"
+
+uninstall:
+	cd $(DESTDIR)$(PREFIX) && rm -rf $(INSTALL_FILES)
 
 clean:
 	rm -rf build build-asan build-fuzz

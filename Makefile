@@ -88,7 +88,8 @@ $(SHIM): tests/faults/enospc.c
 
 test: $(TEST_BIN) $(PROG) $(LIB) $(SO) $(SHIM)
 	@NISAC=$(abspath $(PROG)) NISAC_SHIM=$(abspath $(SHIM)) BUILD=$(BUILD) NISAC_LIB=$(LIB) NISAC_SO=$(SO) \
-	    NISAC_LDFLAGS="$(LDFLAGS)" tests/run.sh $(TEST_BIN) tests/check_symbols.sh tests/check_install.sh
+	    NISAC_LDFLAGS="$(LDFLAGS)" tests/run.sh $(TEST_BIN) tests/check_symbols.sh tests/check_install.sh \
+	    tests/check_python.sh
 
 # make install and pkg-config from a temporary prefix (part of make test too).
 check-install: $(LIB) $(SO) $(PROG)
@@ -192,9 +193,11 @@ run-default: $(PROG)
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: headers, libnisac.a,
 # libnisac.so.VERSION with its soname and development links, nisac.pc for
-# pkg-config, the program, and man pages made from its --help texts.
+# pkg-config, the program, man pages made from its --help texts, and the
+# Python package under PREFIX/PYTHONDIR (on Debian's path for /usr).
 PREFIX ?= /usr/local
-INSTALL_FILES = include/nisac lib/libnisac.a lib/libnisac.so lib/libnisac.so.$(SOMAJOR) lib/libnisac.so.$(VERSION) \
+PYTHONDIR ?= lib/python3/dist-packages
+INSTALL_FILES = $(PYTHONDIR)/nisac include/nisac lib/libnisac.a lib/libnisac.so lib/libnisac.so.$(SOMAJOR) lib/libnisac.so.$(VERSION) \
                 lib/pkgconfig/nisac.pc bin/nisac share/man/man1/nisac.1 \
                 $(foreach c,solve run summarize report plot train,share/man/man1/nisac-$(c).1)
 install: $(LIB) $(SO) $(PROG)
@@ -206,6 +209,7 @@ install: $(LIB) $(SO) $(PROG)
 	ln -sf libnisac.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/libnisac.so
 	cp $(PROG) $(DESTDIR)$(PREFIX)/bin/nisac
 	scripts/man.sh $(PROG) $(DESTDIR)$(PREFIX)/share/man/man1
+	mkdir -p $(DESTDIR)$(PREFIX)/$(PYTHONDIR)/nisac && cp python/nisac/*.py $(DESTDIR)$(PREFIX)/$(PYTHONDIR)/nisac/
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: nisac' 'Description: beamforming for NOMA-based integrated sensing and communication' \
 	  'Version: $(VERSION)' 'Requires.private: jansson gsl' 'Cflags: -I$${includedir}' \

@@ -40,6 +40,12 @@ check "a program builds with pkg-config --cflags --libs nisac" \
 out=$(OPENBLAS_NUM_THREADS=1 LD_LIBRARY_PATH=$prefix/lib "$tmp/use" 2>&1) # one BLAS thread, as the program
 want=$("${NISAC:-build/nisac}" solve --algo sdr-powermin --json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], "%.6g" % d["objective"])' 2>/dev/null)
 check "it designs through the installed library as the program does ($out)" "[ \"\${out#* }\" = \"$want\" ]"
+pyout=$(cd "$tmp" && env -u PYTHONPATH -u NISAC_LIBRARY PYTHONPATH="$prefix/lib/python3/dist-packages" LD_LIBRARY_PATH="$prefix/lib" \
+        OPENBLAS_NUM_THREADS=1 /usr/bin/python3 -c 'import nisac; print(nisac.library._name, " ".join(nisac.systems()))' 2>&1)
+case "${NISAC_LDFLAGS:-}" in
+  *sanitize*) check "import nisac from the installed package (skipped under sanitizers)" "true" ;;
+  *) check "import nisac from the installed package, anywhere ($pyout)" "[[ '$pyout' == 'libnisac.so.0 noma-isac ris-noma-isac rs-noma-isac' ]]" ;;
+esac
 make -s uninstall PREFIX="$prefix" > /dev/null 2>&1
 check "make uninstall removes what make install put" "[ -z \"\$(find '$prefix' -type f -o -type l)\" ]"
 echo "RESULT $pass $fail"

@@ -186,6 +186,7 @@ static int design_td3(const nisac_instance *inst, const nisac_params *opts, uint
     }
     if (!rc) {
         r->status = NISAC_STATUS_FEASIBLE; /* a policy's decision, no optimality claim */
+        r->objective_metric = "objective"; /* (26a), judged */
         r->iterations = T;
         nisac_report_set1(r, "reward", rew);
         nisac_report_set1(r, "objective_design", m[4]);

@@ -737,6 +737,7 @@ static int run(const nisac_instance *inst, const nisac_params *opts, nisac_desig
         }
         if (hao) rc = fair_shares(ri, d, d->blocks[3].x);
         r->status = NISAC_STATUS_FEASIBLE; /* a stationary point of the MM iteration, no optimality certificate */
+        r->objective_metric = "objective"; /* (26a), judged */
         r->iterations = it;
         nisac_report_set(r, "trace", trace, it + 1);
         nisac_report_set1(r, "objective_design", f);

@@ -216,7 +216,7 @@ static void print_json(const nisac_scenario *sc, const nisac_instance *inst, con
     json_object_set_new(j, "violations", v);
     json_object_set_new(j, "diagnostics", info);
     json_object_set_new(j, "design", des);
-    char *out = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+    char *out = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     if (out) puts(out);
     free(out);
     json_decref(j);

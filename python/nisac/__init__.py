@@ -1,0 +1,307 @@
+"""nisac from Python: the C library through ctypes, NumPy arrays in and out.
+
+    import nisac
+    nisac.systems()                                  # names
+    nisac.algorithms("rs-noma-isac")                 # names
+    r = nisac.design("noma-isac", "sdr-powermin", seed=1, gamma_db=12)
+    r["status"], r["objective"], r["metrics"]["min_sinr_db"], r["blocks"]["W"]
+    r = nisac.design("rs-noma-isac", "rs-wmmse", channels=H, M=16, Mx=4, K=4)
+
+The library is found next to this package in a source tree
+(build/libnisac.so), then by the system's loader (an installed
+libnisac.so.0), or at NISAC_LIBRARY.  Errors raise nisac.Error with the
+library's message.  Designs are computed with one BLAS thread, as the
+`nisac` program does, so that both give the same bits.
+"""
+import ctypes
+import math
+import os
+
+import numpy as np
+
+__all__ = ["Error", "systems", "algorithms", "design", "library"]
+
+
+class Error(Exception):
+    """An error reported by the nisac library (its message)."""
+
+
+def _load():
+    here = os.path.dirname(os.path.abspath(__file__))
+    cands = [os.environ.get("NISAC_LIBRARY"),
+             os.path.join(here, "..", "..", "build", "libnisac.so"),
+             "libnisac.so.0", "libnisac.so"]
+    last = None
+    for c in cands:
+        if not c:
+            continue
+        try:
+            return ctypes.CDLL(c)
+        except OSError as e:
+            last = e
+    raise ImportError("nisac: cannot load libnisac (build it with make, install it, or set NISAC_LIBRARY): %s" % last)
+
+
+library = _load()
+try:  # one BLAS thread, as the program (bit-identical designs)
+    library.openblas_set_num_threads(1)
+except AttributeError:
+    try:
+        ctypes.CDLL("libopenblas.so.0").openblas_set_num_threads(1)
+    except (OSError, AttributeError):
+        pass
+
+
+class _Metric(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("unit", ctypes.c_char_p), ("dim", ctypes.c_int),
+                ("conv", ctypes.c_int), ("flags", ctypes.c_uint), ("help", ctypes.c_char_p)]
+
+
+class _Input(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("outer", ctypes.c_char_p), ("inner", ctypes.c_char_p),
+                ("help", ctypes.c_char_p)]
+
+
+class _System(ctypes.Structure):  # the leading fields of struct nisac_system
+    _fields_ = [("name", ctypes.c_char_p), ("summary", ctypes.c_char_p), ("params", ctypes.c_void_p),
+                ("nparams", ctypes.c_int), ("dims", ctypes.c_void_p), ("ndims", ctypes.c_int),
+                ("metrics", ctypes.POINTER(_Metric)), ("nmetrics", ctypes.c_int),
+                ("constraints", ctypes.c_void_p), ("nconstraints", ctypes.c_int),
+                ("inputs", ctypes.POINTER(_Input)), ("ninputs", ctypes.c_int)]
+
+
+class _Algo(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("system", ctypes.c_char_p), ("summary", ctypes.c_char_p)]
+
+
+class _Inputs(ctypes.Structure):
+    _fields_ = [("n", ctypes.c_int), ("rows", ctypes.POINTER(ctypes.c_int)), ("cols", ctypes.POINTER(ctypes.c_int)),
+                ("z", ctypes.POINTER(ctypes.c_void_p))]
+
+
+class _Block(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("rows", ctypes.c_int), ("cols", ctypes.c_int),
+                ("z", ctypes.c_void_p), ("x", ctypes.POINTER(ctypes.c_double))]
+
+
+class _Design(ctypes.Structure):
+    _fields_ = [("sys", ctypes.c_void_p), ("nblocks", ctypes.c_int), ("blocks", ctypes.POINTER(_Block)),
+                ("imposed", ctypes.c_uint), ("scheme", ctypes.c_int)]
+
+
+class _Eval(ctypes.Structure):
+    _fields_ = [("sys", ctypes.c_void_p), ("nmetrics", ctypes.c_int), ("len", ctypes.POINTER(ctypes.c_int)),
+                ("val", ctypes.POINTER(ctypes.POINTER(ctypes.c_double))), ("viol", ctypes.POINTER(ctypes.c_double)),
+                ("max_viol", ctypes.c_double), ("worst", ctypes.c_int)]
+
+
+class _Report(ctypes.Structure):
+    _fields_ = [("status", ctypes.c_int), ("error", ctypes.c_int), ("objective", ctypes.c_double),
+                ("objective_metric", ctypes.c_char_p), ("bound", ctypes.c_double), ("gap", ctypes.c_double),
+                ("pinf", ctypes.c_double), ("iterations", ctypes.c_int), ("solves", ctypes.c_int),
+                ("wall", ctypes.c_double), ("note", ctypes.c_char * 256), ("ninfo", ctypes.c_int),
+                ("capinfo", ctypes.c_int), ("info", ctypes.c_void_p), ("eval", ctypes.POINTER(_Eval))]
+
+
+_L = library
+_L.nisac_catalog_builtin.restype = ctypes.c_void_p
+_L.nisac_catalog_nsystems.argtypes = [ctypes.c_void_p]
+_L.nisac_catalog_system_at.argtypes = [ctypes.c_void_p, ctypes.c_int]
+_L.nisac_catalog_system_at.restype = ctypes.POINTER(_System)
+_L.nisac_catalog_nalgos.argtypes = [ctypes.c_void_p]
+_L.nisac_catalog_algo_at.argtypes = [ctypes.c_void_p, ctypes.c_int]
+_L.nisac_catalog_algo_at.restype = ctypes.POINTER(_Algo)
+_L.nisac_system_find.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+_L.nisac_system_find.restype = ctypes.POINTER(_System)
+_L.nisac_algo_find.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p]
+_L.nisac_algo_find.restype = ctypes.c_void_p
+_L.nisac_system_params.argtypes = [ctypes.c_void_p]
+_L.nisac_system_params.restype = ctypes.c_void_p
+_L.nisac_algo_opts.argtypes = [ctypes.c_void_p]
+_L.nisac_algo_opts.restype = ctypes.c_void_p
+_L.nisac_params_free.argtypes = [ctypes.c_void_p]
+_L.nisac_params_set_named.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_double]
+_L.nisac_params_set_text.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p]
+_L.nisac_system_check.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+_L.nisac_algo_check.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+_L.nisac_instance_new.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(_Inputs),
+                                  ctypes.c_uint64, ctypes.c_uint64, ctypes.c_uint64, ctypes.POINTER(ctypes.c_void_p)]
+_L.nisac_instance_free.argtypes = [ctypes.c_void_p]
+_L.nisac_design_new.argtypes = [ctypes.c_void_p]
+_L.nisac_design_new.restype = ctypes.POINTER(_Design)
+_L.nisac_design_free.argtypes = [ctypes.POINTER(_Design)]
+_L.nisac_report_new.restype = ctypes.POINTER(_Report)
+_L.nisac_report_free.argtypes = [ctypes.POINTER(_Report)]
+_L.nisac_design.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint64,
+                            ctypes.POINTER(_Design), ctypes.POINTER(_Report)]
+_L.nisac_last_error.restype = ctypes.c_char_p
+_L.nisac_metric_to_record.argtypes = [ctypes.POINTER(_Metric), ctypes.c_double]
+_L.nisac_metric_to_record.restype = ctypes.c_double
+_L.nisac_status_name.argtypes = [ctypes.c_int]
+_L.nisac_status_name.restype = ctypes.c_char_p
+
+
+def _err(what):
+    msg = _L.nisac_last_error()
+    raise Error("%s: %s" % (what, msg.decode() if msg else "unknown error"))
+
+
+def systems():
+    """The names of the built-in systems."""
+    c = _L.nisac_catalog_builtin()
+    return [_L.nisac_catalog_system_at(c, i).contents.name.decode() for i in range(_L.nisac_catalog_nsystems(c))]
+
+
+def algorithms(system=None):
+    """The names of the algorithms (of one system)."""
+    c = _L.nisac_catalog_builtin()
+    out = []
+    for i in range(_L.nisac_catalog_nalgos(c)):
+        a = _L.nisac_catalog_algo_at(c, i).contents
+        if system is None or a.system.decode() == system:
+            out.append(a.name.decode())
+    return out
+
+
+def _set(p, name, value, what):
+    if isinstance(value, str):
+        # text options take the string; choices take their names
+        i = _param_index(p, name)
+        if i is not None and _L.nisac_params_set_text(p, i, value.encode()) == 0:
+            return
+        raise Error("%s: %s: text values are taken by text options only" % (what, name))
+    if isinstance(value, bool):
+        value = 1.0 if value else 0.0
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise Error("%s: %s: expected a number, got %r" % (what, name, value)) from None
+    if not math.isfinite(v):
+        raise Error("%s: %s: expected a finite number, got %r" % (what, name, value))
+    if _L.nisac_params_set_named(p, name.encode(), v):
+        _err(what)
+
+
+class _ParamDef(ctypes.Structure):  # leading fields of nisac_param_def (name, alias, type)
+    _fields_ = [("name", ctypes.c_char_p), ("alias", ctypes.c_char_p), ("type", ctypes.c_int)]
+
+
+_L.nisac_param_find.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p]
+
+
+class _Params(ctypes.Structure):
+    _fields_ = [("defs", ctypes.c_void_p), ("n", ctypes.c_int)]
+
+
+def _param_index(p, name):
+    ps = ctypes.cast(p, ctypes.POINTER(_Params)).contents
+    i = _L.nisac_param_find(ps.defs, ps.n, name.encode())
+    return None if i < 0 else i
+
+
+def _inputs(sysp, channels):
+    """The system's first explicit input ("channels": K vectors of M) from an array of shape (K, M)."""
+    s = sysp.contents
+    if s.ninputs < 1:
+        raise Error("design: system '%s' takes no explicit channels" % s.name.decode())
+    a = np.asarray(channels)
+    if a.ndim != 2:
+        raise Error("design: channels: expected a 2-D array (%s x %s), got shape %s"
+                    % (s.inputs[0].outer.decode(), s.inputs[0].inner.decode(), a.shape))
+    if not np.issubdtype(a.dtype, np.number):
+        raise Error("design: channels: expected numbers, got dtype %s" % a.dtype)
+    a = np.ascontiguousarray(a, dtype=np.complex128)  # row k is vector k: column-major inner x outer
+    if not np.all(np.isfinite(a)):
+        raise Error("design: channels: the array holds NaN or infinite values")
+    n = s.ninputs
+    rows = (ctypes.c_int * n)()
+    cols = (ctypes.c_int * n)()
+    z = (ctypes.c_void_p * n)()
+    rows[0], cols[0] = a.shape[1], a.shape[0]
+    z[0] = a.ctypes.data
+    return _Inputs(n, rows, cols, z), a, (s.inputs[0].outer.decode(), s.inputs[0].inner.decode())
+
+
+def design(system, algo, channels=None, seed=1, trial=0, algo_seed=1, options=None, **params):
+    """Designs with algorithm `algo` for `system` on the channel drawn from (seed, trial) or given as
+    `channels` (an array of shape (K, M): row k is h_k, with y_k = h_k^H x), system parameters as
+    keywords and the algorithm's options in `options` (a dict).  Returns a dict: status, objective,
+    iterations, solves, wall, note, max_violation, metrics (name -> float or array, in the unit the
+    program records: dB where the metric's table says so) and blocks (name -> array, complex or
+    real)."""
+    sysp = _L.nisac_system_find(None, system.encode())
+    if not sysp:
+        raise Error("design: unknown system '%s' (known: %s)" % (system, ", ".join(systems())))
+    ap = _L.nisac_algo_find(None, ctypes.cast(sysp, ctypes.c_void_p), algo.encode())
+    if not ap:
+        raise Error("design: unknown algorithm '%s' for system '%s' (known: %s)"
+                    % (algo, system, ", ".join(algorithms(system))))
+    p = _L.nisac_system_params(ctypes.cast(sysp, ctypes.c_void_p))
+    o = _L.nisac_algo_opts(ap)
+    inst = ctypes.c_void_p()
+    d = r = None
+    try:
+        inp = None
+        keep = None
+        if channels is not None:
+            inp, keep, (outer, inner) = _inputs(sysp, channels)
+            _set(p, outer, keep.shape[0], "design")
+            _set(p, inner, keep.shape[1], "design")
+        for k, v in params.items():
+            _set(p, k, v, "design")
+        for k, v in (options or {}).items():
+            _set(o, k, v, "design")
+        if _L.nisac_system_check(ctypes.cast(sysp, ctypes.c_void_p), p) or _L.nisac_algo_check(ap, p, o):
+            _err("design")
+        if _L.nisac_instance_new(ctypes.cast(sysp, ctypes.c_void_p), p, 0, ctypes.byref(inp) if inp else None,
+                                 seed, 0, trial, ctypes.byref(inst)):
+            _err("design")
+        d = _L.nisac_design_new(inst)
+        r = _L.nisac_report_new()
+        if not d or not r:
+            raise Error("design: out of memory")
+        if _L.nisac_design(ap, inst, o, algo_seed, d, r):
+            _err("design")
+        rep = r.contents
+        out = {"status": _L.nisac_status_name(rep.status).decode(), "objective": rep.objective,
+               "iterations": rep.iterations, "solves": rep.solves, "wall": rep.wall,
+               "note": rep.note.decode(errors="replace"), "metrics": {}, "blocks": {}}
+        ev = rep.eval
+        if ev:
+            e = ev.contents
+            out["max_violation"] = e.max_viol
+            sy = sysp.contents
+            for i in range(sy.nmetrics):
+                m = sy.metrics[i]
+                n = e.len[i]
+                # in the recorded unit (dB where the table says so: the library's conversion), as the
+                # program prints them
+                if m.conv == 0 and m.dim < 0 and n == 1:
+                    out["metrics"][m.name.decode()] = e.val[i][0]
+                    continue
+                if m.conv == 0:
+                    vals = np.ctypeslib.as_array(e.val[i], shape=(n,)).copy() if n > 0 else np.zeros(0)
+                else:
+                    mp = ctypes.pointer(sy.metrics[i])
+                    vals = np.array([_L.nisac_metric_to_record(mp, e.val[i][j]) for j in range(n)])
+                out["metrics"][m.name.decode()] = float(vals[0]) if m.dim < 0 and n == 1 else vals
+        dd = d.contents
+        for i in range(dd.nblocks):
+            b = dd.blocks[i]
+            n = b.rows * b.cols
+            if b.z:
+                arr = np.ctypeslib.as_array(ctypes.cast(b.z, ctypes.POINTER(ctypes.c_double)), shape=(2 * n,))
+                arr = arr.view(np.complex128).reshape(b.cols, b.rows).T.copy()
+            else:
+                arr = np.ctypeslib.as_array(b.x, shape=(n,)).reshape(b.cols, b.rows).T.copy()
+            out["blocks"][b.name.decode()] = arr
+        return out
+    finally:
+        if r:
+            _L.nisac_report_free(r)
+        if d:
+            _L.nisac_design_free(d)
+        if inst:
+            _L.nisac_instance_free(inst)
+        _L.nisac_params_free(o)
+        _L.nisac_params_free(p)

@@ -1,0 +1,79 @@
+"""The Python package against the nisac program: the same inputs give the same bits
+(objective, every scalar metric, the design blocks), on the three systems; bad arrays and
+names raise nisac.Error and never crash the interpreter.  Run by tests/check_python.sh."""
+import json
+import os
+import subprocess
+import tempfile
+
+import numpy as np
+import pytest
+
+import nisac
+
+PROG = os.environ.get("NISAC", os.path.join(os.path.dirname(__file__), "..", "..", "build", "nisac"))
+
+
+def cli(*args):
+    out = subprocess.run([PROG, "solve", "--json", *args], check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def same(py, c):
+    assert py["status"] == c["status"]
+    assert py["objective"] == c["objective"] or (np.isnan(py["objective"]) and c["objective"] is None)
+    for k, v in c["metrics"].items():
+        if isinstance(v, list) or v is None or "wall" in k:  # seconds vary from run to run
+            continue
+        assert py["metrics"][k] == v, k
+
+
+def test_catalogue():
+    assert set(nisac.systems()) == {"noma-isac", "ris-noma-isac", "rs-noma-isac"}
+    assert "rs-wmmse" in nisac.algorithms("rs-noma-isac") and "sdr-powermin" in nisac.algorithms("noma-isac")
+
+
+def test_noma_isac_as_the_program():
+    same(nisac.design("noma-isac", "sdr-powermin", gamma_db=12), cli("--algo", "sdr-powermin", "--gamma-db", "12"))
+
+
+def test_ris_noma_isac_as_the_program():
+    same(nisac.design("ris-noma-isac", "ris-sdma", seed=3, Gamma_db=0),
+         cli("--system", "ris-noma-isac", "--algo", "ris-sdma", "--seed", "3", "--Gamma-db", "0"))
+
+
+def test_rs_noma_isac_channels_as_the_program():
+    rng = np.random.default_rng(7)
+    H = (rng.standard_normal((4, 16)) + 1j * rng.standard_normal((4, 16))) * 1e-5
+    py = nisac.design("rs-noma-isac", "hao-sca", channels=H, M=16, Mx=4, L=1, seed=2)
+    with tempfile.TemporaryDirectory() as d:
+        np.save(os.path.join(d, "h.npy"), H)
+        with open(os.path.join(d, "s.json"), "w") as f:
+            json.dump({"system": "rs-noma-isac", "M": 16, "Mx": 4, "L": 1, "seed": 2, "channels": "h.npy"}, f)
+        c = cli("--config", os.path.join(d, "s.json"), "--algo", "hao-sca")
+    same(py, c)
+    assert py["blocks"]["Wp"].shape == (16, 4) and py["blocks"]["Wp"].dtype == np.complex128
+    assert abs(np.sum(np.abs(py["blocks"]["Wc"]) ** 2) + np.sum(np.abs(py["blocks"]["Wp"]) ** 2)
+               + np.sum(np.abs(py["blocks"]["ws"]) ** 2) - py["metrics"]["power"]) < 1e-9 * py["metrics"]["power"]
+
+
+@pytest.mark.parametrize("bad, why", [
+    (np.zeros(16), "2-D"),
+    (np.array([["a"] * 16] * 4), "numbers"),
+    (np.full((4, 16), np.nan), "NaN"),
+    (np.ones((4, 15)), "vectors of 15 entries"),
+])
+def test_bad_channels_raise(bad, why):
+    with pytest.raises(nisac.Error, match=why):
+        nisac.design("rs-noma-isac", "rs-wmmse", channels=bad, M=16, Mx=4)
+
+
+def test_bad_names_raise():
+    with pytest.raises(nisac.Error, match="unknown system"):
+        nisac.design("nope", "rs-wmmse")
+    with pytest.raises(nisac.Error, match="unknown algorithm"):
+        nisac.design("noma-isac", "nope")
+    with pytest.raises(nisac.Error, match="unknown parameter"):
+        nisac.design("noma-isac", "sdr-powermin", nope=1)
+    with pytest.raises(nisac.Error, match="field 'gamma_db'"):
+        nisac.design("noma-isac", "sdr-powermin", gamma_db=1e9)

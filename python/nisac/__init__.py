@@ -6,6 +6,8 @@
     r = nisac.design("noma-isac", "sdr-powermin", seed=1, gamma_db=12)
     r["status"], r["objective"], r["metrics"]["min_sinr_db"], r["blocks"]["W"]
     r = nisac.design("rs-noma-isac", "rs-wmmse", channels=H, M=16, Mx=4, K=4)
+    e = nisac.evaluate("rs-noma-isac", {"Wp": W}, channels=H, M=16, Mx=4)   # your own beams, judged
+    nisac.run("experiments/paper000/fig4.json", out="results/fig4")     # an experiment config
 
 The library is found next to this package in a source tree
 (build/libnisac.so), then by the system's loader (an installed
@@ -19,7 +21,7 @@ import os
 
 import numpy as np
 
-__all__ = ["Error", "systems", "algorithms", "design", "library"]
+__all__ = ["Error", "systems", "algorithms", "design", "evaluate", "run", "library"]
 
 
 class Error(Exception):
@@ -305,3 +307,143 @@ def design(system, algo, channels=None, seed=1, trial=0, algo_seed=1, options=No
             _L.nisac_instance_free(inst)
         _L.nisac_params_free(o)
         _L.nisac_params_free(p)
+
+
+class _EvalOpts(ctypes.Structure):
+    _fields_ = [("mode", ctypes.c_int), ("eps", ctypes.c_double), ("rng", ctypes.c_void_p),
+                ("feas_tol", ctypes.c_double)]
+
+
+_L.nisac_eval_new.argtypes = [ctypes.c_void_p]
+_L.nisac_eval_new.restype = ctypes.POINTER(_Eval)
+_L.nisac_eval_free.argtypes = [ctypes.POINTER(_Eval)]
+_L.nisac_evaluate.argtypes = [ctypes.c_void_p, ctypes.POINTER(_Design), ctypes.c_void_p, ctypes.POINTER(_EvalOpts),
+                              ctypes.POINTER(_Eval)]
+
+
+def _metrics(sysp, e):
+    out = {}
+    sy = sysp.contents
+    for i in range(sy.nmetrics):
+        m = sy.metrics[i]
+        n = e.len[i]
+        if m.conv == 0 and m.dim < 0 and n == 1:
+            out[m.name.decode()] = e.val[i][0]
+            continue
+        if m.conv == 0:
+            vals = np.ctypeslib.as_array(e.val[i], shape=(n,)).copy() if n > 0 else np.zeros(0)
+        else:
+            mp = ctypes.pointer(sy.metrics[i])
+            vals = np.array([_L.nisac_metric_to_record(mp, e.val[i][j]) for j in range(n)])
+        out[m.name.decode()] = float(vals[0]) if m.dim < 0 and n == 1 else vals
+    return out
+
+
+def evaluate(system, blocks, channels=None, seed=1, trial=0, feas_tol=1e-6, **params):
+    """Judges a design of your own: blocks maps the system's design block names (as `design`
+    returns them) to arrays of their shapes; blocks not given are zero.  The channel is drawn from
+    (seed, trial) or given as `channels`.  Returns metrics (recorded units), the relative violation of
+    each constraint family (NaN where the design does not impose it) and the largest."""
+    sysp = _L.nisac_system_find(None, system.encode())
+    if not sysp:
+        raise Error("evaluate: unknown system '%s' (known: %s)" % (system, ", ".join(systems())))
+    p = _L.nisac_system_params(ctypes.cast(sysp, ctypes.c_void_p))
+    inst = ctypes.c_void_p()
+    d = ev = None
+    try:
+        inp = keep = None
+        if channels is not None:
+            inp, keep, (outer, inner) = _inputs(sysp, channels)
+            _set(p, outer, keep.shape[0], "evaluate")
+            _set(p, inner, keep.shape[1], "evaluate")
+        for k, v in params.items():
+            _set(p, k, v, "evaluate")
+        if _L.nisac_system_check(ctypes.cast(sysp, ctypes.c_void_p), p):
+            _err("evaluate")
+        if _L.nisac_instance_new(ctypes.cast(sysp, ctypes.c_void_p), p, 0, ctypes.byref(inp) if inp else None,
+                                 seed, 0, trial, ctypes.byref(inst)):
+            _err("evaluate")
+        d = _L.nisac_design_new(inst)
+        ev = _L.nisac_eval_new(inst)
+        if not d or not ev:
+            raise Error("evaluate: out of memory")
+        dd = d.contents
+        names = {dd.blocks[i].name.decode(): i for i in range(dd.nblocks)}
+        for name, arr in blocks.items():
+            if name not in names:
+                raise Error("evaluate: system '%s' has no design block '%s' (blocks: %s)"
+                            % (system, name, ", ".join(names)))
+            b = dd.blocks[names[name]]
+            a = np.asarray(arr)
+            if a.ndim == 1:
+                a = a.reshape(-1, 1)
+            if a.shape != (b.rows, b.cols):
+                raise Error("evaluate: block '%s': expected shape (%d, %d), got %s" % (name, b.rows, b.cols, a.shape))
+            if not np.issubdtype(a.dtype, np.number) or not np.all(np.isfinite(a)):
+                raise Error("evaluate: block '%s': expected finite numbers" % name)
+            n = b.rows * b.cols
+            if b.z:
+                dst = np.ctypeslib.as_array(ctypes.cast(b.z, ctypes.POINTER(ctypes.c_double)), shape=(2 * n,))
+                dst[:] = np.asarray(a, dtype=np.complex128).T.reshape(-1).view(np.float64)
+            else:
+                if np.iscomplexobj(a):
+                    raise Error("evaluate: block '%s' is real" % name)
+                np.ctypeslib.as_array(b.x, shape=(n,))[:] = np.asarray(a, dtype=np.float64).T.reshape(-1)
+        eo = _EvalOpts(0, float("nan"), None, feas_tol)
+        if _L.nisac_evaluate(inst, d, None, ctypes.byref(eo), ev):
+            _err("evaluate")
+        e = ev.contents
+        sy = sysp.contents
+        cons = ctypes.cast(sy.constraints, ctypes.POINTER(ctypes.c_char_p * 3))
+        viol = {}
+        for i in range(sy.nconstraints):
+            viol[cons[i][0].decode()] = e.viol[i]
+        return {"metrics": _metrics(sysp, e), "violations": viol, "max_violation": e.max_viol}
+    finally:
+        if ev:
+            _L.nisac_eval_free(ev)
+        if d:
+            _L.nisac_design_free(d)
+        if inst:
+            _L.nisac_instance_free(inst)
+        _L.nisac_params_free(p)
+
+
+class _RunOpts(ctypes.Structure):
+    _fields_ = [("out_dir", ctypes.c_char_p), ("workers", ctypes.c_int), ("resume", ctypes.c_int),
+                ("force", ctypes.c_int), ("batch", ctypes.c_int), ("progress", ctypes.c_void_p),
+                ("cancelled", ctypes.c_void_p), ("user", ctypes.c_void_p), ("threads", ctypes.c_int)]
+
+
+class _RunResult(ctypes.Structure):
+    _fields_ = [("total", ctypes.c_long), ("start", ctypes.c_long), ("done", ctypes.c_long),
+                ("already_complete", ctypes.c_int), ("rank", ctypes.c_int), ("results", ctypes.c_char * 1100),
+                ("msg", ctypes.c_char * 1024)]
+
+
+_L.nisac_experiment_load.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p),
+                                     ctypes.c_char_p, ctypes.c_size_t]
+_L.nisac_experiment_run.argtypes = [ctypes.c_void_p, ctypes.POINTER(_RunOpts), ctypes.POINTER(_RunResult)]
+_L.nisac_experiment_free.argtypes = [ctypes.c_void_p]
+_L.nisac_summarize.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t]
+
+
+def run(config, out=None, workers=1, resume=False, force=False):
+    """Runs an experiment config (docs/experiments.md) into OUT (default results/<config name>):
+    results.csv, summary.csv and summary.md, as `nisac run` does.  Returns the results file's path."""
+    e = ctypes.c_void_p()
+    msg = ctypes.create_string_buffer(1024)
+    if _L.nisac_experiment_load(None, config.encode(), ctypes.byref(e), msg, 1024):
+        raise Error("run: %s" % msg.value.decode())
+    try:
+        if out is None:
+            out = os.path.join("results", os.path.splitext(os.path.basename(config))[0])
+        o = _RunOpts(out.encode(), int(workers), int(bool(resume)), int(bool(force)), 16, None, None, None, 1)
+        res = _RunResult()
+        if _L.nisac_experiment_run(e, ctypes.byref(o), ctypes.byref(res)):
+            raise Error("run: %s" % res.msg.decode())
+        if _L.nisac_summarize(res.results, out.encode(), 0, msg, 1024):
+            raise Error("run: summary: %s" % msg.value.decode())
+        return res.results.decode()
+    finally:
+        _L.nisac_experiment_free(e)

@@ -77,3 +77,34 @@ def test_bad_names_raise():
         nisac.design("noma-isac", "sdr-powermin", nope=1)
     with pytest.raises(nisac.Error, match="field 'gamma_db'"):
         nisac.design("noma-isac", "sdr-powermin", gamma_db=1e9)
+
+
+def test_evaluate_judges_own_beams():
+    r = nisac.design("rs-noma-isac", "rs-wmmse", M=16, Mx=4, K=4, L=1, seed=5)
+    e = nisac.evaluate("rs-noma-isac", r["blocks"], M=16, Mx=4, K=4, L=1, seed=5)
+    for k in ("objective", "sum_rate", "design_sum_rate", "min_sense_sinr_db", "power"):
+        assert e["metrics"][k] == r["metrics"][k], k
+    assert e["max_violation"] == 0 and set(e["violations"]) == {"power", "rate", "pd", "crlb"}
+    half = {k: v / 2 for k, v in r["blocks"].items() if k in ("Wc", "Wp", "ws")}  # half the amplitude
+    e2 = nisac.evaluate("rs-noma-isac", half, M=16, Mx=4, K=4, L=1, seed=5)
+    assert abs(e2["metrics"]["power"] - r["metrics"]["power"] / 4) < 1e-9 * r["metrics"]["power"]
+    with pytest.raises(nisac.Error, match="no design block 'V'"):
+        nisac.evaluate("rs-noma-isac", {"V": np.zeros((16, 4))}, M=16, Mx=4, K=4)
+    with pytest.raises(nisac.Error, match=r"expected shape \(16, 4\)"):
+        nisac.evaluate("rs-noma-isac", {"Wp": np.zeros((4, 16))}, M=16, Mx=4, K=4)
+
+
+def test_run_as_the_program():
+    cfg = os.path.join(os.path.dirname(__file__), "..", "..", "experiments", "paper000", "fig4.json")
+    with tempfile.TemporaryDirectory() as d:
+        with open(cfg) as f:
+            c = json.load(f)
+        c["trials"] = 2
+        small = os.path.join(d, "c.json")
+        with open(small, "w") as f:
+            json.dump(c, f)
+        a = nisac.run(small, out=os.path.join(d, "py"))
+        subprocess.run([PROG, "run", small, "--out", os.path.join(d, "cli"), "--quiet", "--workers", "1"], check=True)
+        rows = lambda p: [l for l in open(p) if not l.startswith("#")]
+        assert rows(a) == rows(os.path.join(d, "cli", "results.csv"))
+        assert os.path.exists(os.path.join(d, "py", "summary.md"))

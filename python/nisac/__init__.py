@@ -224,6 +224,22 @@ def _inputs(sysp, channels):
     return _Inputs(n, rows, cols, z), a, (s.inputs[0].outer.decode(), s.inputs[0].inner.decode())
 
 
+def _instance(sysp, p, channels, params, seed, trial, inst, what, more_checks):
+    """The instance of system parameters p (keywords params, channels of shape (outer, inner)) into inst."""
+    inp = None
+    if channels is not None:
+        inp, keep, (outer, inner) = _inputs(sysp, channels)
+        _set(p, outer, keep.shape[0], what)
+        _set(p, inner, keep.shape[1], what)
+    for k, v in params.items():
+        _set(p, k, v, what)
+    if _L.nisac_system_check(ctypes.cast(sysp, ctypes.c_void_p), p) or more_checks():
+        _err(what)
+    if _L.nisac_instance_new(ctypes.cast(sysp, ctypes.c_void_p), p, 0, ctypes.byref(inp) if inp else None,
+                             seed, 0, trial, ctypes.byref(inst)):
+        _err(what)
+
+
 def design(system, algo, channels=None, seed=1, trial=0, algo_seed=1, options=None, **params):
     """Designs with algorithm `algo` for `system` on the channel drawn from (seed, trial) or given as
     `channels` (an array of shape (K, M): row k is h_k, with y_k = h_k^H x), system parameters as
@@ -243,21 +259,9 @@ def design(system, algo, channels=None, seed=1, trial=0, algo_seed=1, options=No
     inst = ctypes.c_void_p()
     d = r = None
     try:
-        inp = None
-        keep = None
-        if channels is not None:
-            inp, keep, (outer, inner) = _inputs(sysp, channels)
-            _set(p, outer, keep.shape[0], "design")
-            _set(p, inner, keep.shape[1], "design")
-        for k, v in params.items():
-            _set(p, k, v, "design")
         for k, v in (options or {}).items():
             _set(o, k, v, "design")
-        if _L.nisac_system_check(ctypes.cast(sysp, ctypes.c_void_p), p) or _L.nisac_algo_check(ap, p, o):
-            _err("design")
-        if _L.nisac_instance_new(ctypes.cast(sysp, ctypes.c_void_p), p, 0, ctypes.byref(inp) if inp else None,
-                                 seed, 0, trial, ctypes.byref(inst)):
-            _err("design")
+        _instance(sysp, p, channels, params, seed, trial, inst, "design", lambda: _L.nisac_algo_check(ap, p, o))
         d = _L.nisac_design_new(inst)
         r = _L.nisac_report_new()
         if not d or not r:
@@ -270,23 +274,8 @@ def design(system, algo, channels=None, seed=1, trial=0, algo_seed=1, options=No
                "note": rep.note.decode(errors="replace"), "metrics": {}, "blocks": {}}
         ev = rep.eval
         if ev:
-            e = ev.contents
-            out["max_violation"] = e.max_viol
-            sy = sysp.contents
-            for i in range(sy.nmetrics):
-                m = sy.metrics[i]
-                n = e.len[i]
-                # in the recorded unit (dB where the table says so: the library's conversion), as the
-                # program prints them
-                if m.conv == 0 and m.dim < 0 and n == 1:
-                    out["metrics"][m.name.decode()] = e.val[i][0]
-                    continue
-                if m.conv == 0:
-                    vals = np.ctypeslib.as_array(e.val[i], shape=(n,)).copy() if n > 0 else np.zeros(0)
-                else:
-                    mp = ctypes.pointer(sy.metrics[i])
-                    vals = np.array([_L.nisac_metric_to_record(mp, e.val[i][j]) for j in range(n)])
-                out["metrics"][m.name.decode()] = float(vals[0]) if m.dim < 0 and n == 1 else vals
+            out["max_violation"] = ev.contents.max_viol
+            out["metrics"] = _metrics(sysp, ev.contents)
         dd = d.contents
         for i in range(dd.nblocks):
             b = dd.blocks[i]
@@ -351,18 +340,7 @@ def evaluate(system, blocks, channels=None, seed=1, trial=0, feas_tol=1e-6, **pa
     inst = ctypes.c_void_p()
     d = ev = None
     try:
-        inp = keep = None
-        if channels is not None:
-            inp, keep, (outer, inner) = _inputs(sysp, channels)
-            _set(p, outer, keep.shape[0], "evaluate")
-            _set(p, inner, keep.shape[1], "evaluate")
-        for k, v in params.items():
-            _set(p, k, v, "evaluate")
-        if _L.nisac_system_check(ctypes.cast(sysp, ctypes.c_void_p), p):
-            _err("evaluate")
-        if _L.nisac_instance_new(ctypes.cast(sysp, ctypes.c_void_p), p, 0, ctypes.byref(inp) if inp else None,
-                                 seed, 0, trial, ctypes.byref(inst)):
-            _err("evaluate")
+        _instance(sysp, p, channels, params, seed, trial, inst, "evaluate", lambda: 0)
         d = _L.nisac_design_new(inst)
         ev = _L.nisac_eval_new(inst)
         if not d or not ev:

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *prog = "nisac";
 
@@ -81,6 +82,8 @@ static void usage_solve(FILE *f, const nisac_scenario *sc)
             "  --json                   one JSON object on stdout instead of the table\n"
             "  --dry-run                check the scenario and the algorithm's memory estimate, make the\n"
             "                           instance, and stop before designing\n"
+            "  --save-design DIR        also write each design block to DIR/NAME.npy (complex128, shape\n"
+            "                           (rows, cols); real blocks with zero imaginary parts), atomically\n"
             "\n"
             "parameters of %s (%s):\n",
             NISAC_DEFAULT_SYSTEM, NISAC_DEFAULT_SYSTEM, s->default_algo ? s->default_algo : "-", s->name, s->summary);
@@ -327,11 +330,43 @@ static int setup(int argc, char **argv, nisac_scenario *sc, int *help)
     return 0;
 }
 
+/* Writes each design block to DIR/NAME.npy (complex128, shape (rows, cols); real blocks with zero
+ * imaginary parts), each file atomically. */
+static int save_design(const char *dir, const nisac_design_t *d)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *q = path + 1; *q; q++)
+        if (*q == '/') {
+            *q = 0;
+            mkdir(path, 0777);
+            *q = '/';
+        }
+    mkdir(path, 0777);
+    for (int b = 0; b < d->nblocks; b++) {
+        const nisac_block *bl = &d->blocks[b];
+        const size_t n = (size_t)bl->rows * bl->cols;
+        double complex *z = bl->z;
+        double complex *tmp = NULL;
+        if (!z) {
+            if (!(tmp = malloc(sizeof(double complex) * (n ? n : 1)))) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
+            for (size_t i = 0; i < n; i++) tmp[i] = bl->x[i];
+            z = tmp;
+        }
+        snprintf(path, sizeof path, "%s/%s.npy", dir, bl->name);
+        const int rc = nisac_npy_write(path, bl->rows, bl->cols, z);
+        free(tmp);
+        if (rc) return rc;
+    }
+    return NISAC_OK;
+}
+
 static int cmd_solve(int argc, char **argv)
 {
     nisac_scenario sc;
     memset(&sc, 0, sizeof sc);
     int help, rc = setup(argc, argv, &sc, &help), json = 0, dry = 0;
+    const char *save = NULL;
     if (!rc && help) {
         usage_solve(stdout, &sc);
         nisac_scenario_clear(&sc);
@@ -343,6 +378,10 @@ static int cmd_solve(int argc, char **argv)
         if (!strcmp(a, "--config") || !strcmp(a, "--system") || !strcmp(a, "--algo")) used = 2;
         else if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--dry-run")) dry = 1;
+        else if (!strcmp(a, "--save-design")) {
+            if (!v) rc = bad(a, "expected a folder");
+            save = v, used = 2;
+        }
         else if (!strcmp(a, "--seed")) rc = parse_u64(a, v, &sc.seed), used = 2;
         else if (!strcmp(a, "--trial")) rc = parse_u64(a, v, &sc.trial), used = 2;
         else if (!strcmp(a, "--algo-seed")) rc = parse_u64(a, v, &sc.algo_seed), used = 2;
@@ -388,6 +427,10 @@ static int cmd_solve(int argc, char **argv)
     }
     if (json) print_json(&sc, inst, d, r);
     else print_table(&sc, inst, d, r);
+    if (save && save_design(save, d)) {
+        fprintf(stderr, "%s solve: --save-design: %s\n", prog, nisac_last_error());
+        rc = 1;
+    }
 done:
     nisac_report_free(r);
     nisac_design_free(d);

@@ -265,6 +265,35 @@ static void test_train(void)
     CHECK(strstr(err, "option --episodes: expected a positive integer") != NULL);
 }
 
+/* --save-design writes each block as .npy: the same numbers as the JSON report's design. */
+static void test_save_design(void)
+{
+    char args[512], path[400];
+    snprintf(args, sizeof args, "solve --system rs-noma-isac --M 16 --Mx 4 --K 4 --L 1 --json --save-design %s/des",
+             tmpdir);
+    CHECK_MSG(sh(args, out, sizeof out, err, sizeof err) == 0, "%s", err);
+    json_t *j = json_loads(out, 0, NULL);
+    CHECK(j != NULL);
+    const char *names[2] = {"Wp", "share"};
+    for (int q = 0; j && q < 2; q++) {
+        snprintf(path, sizeof path, "%s/des/%s.npy", tmpdir, names[q]);
+        int rows = 0, cols = 0;
+        double complex *z = NULL;
+        CHECK_MSG(nisac_npy_read(path, &rows, &cols, &z) == 0, "%s", nisac_last_error());
+        json_t *blk = json_object_get(json_object_get(j, "design"), names[q]);
+        CHECK(z && (int)json_array_size(blk) == cols);
+        for (int c = 0; z && c < cols; c++)
+            for (int i = 0; i < rows; i++) {
+                json_t *e = json_array_get(json_array_get(blk, c), i);
+                const double re = json_is_array(e) ? json_real_value(json_array_get(e, 0)) : json_number_value(e);
+                const double im = json_is_array(e) ? json_real_value(json_array_get(e, 1)) : 0;
+                CHECK(creal(z[i + (size_t)rows * c]) == re && cimag(z[i + (size_t)rows * c]) == im);
+            }
+        free(z);
+    }
+    json_decref(j);
+}
+
 static void test_bad_flags(void)
 {
     expect_bad("solve --N abc", "--N");
@@ -334,6 +363,7 @@ int main(void)
     RUN(test_ris_explicit_channels);
     RUN(test_rs_npy_channels);
     RUN(test_train);
+    RUN(test_save_design);
     RUN(test_bad_flags);
     RUN(test_bad_json);
     RUN(test_help_from_tables);

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char *prog = "nisac";
 
@@ -335,14 +334,7 @@ static int setup(int argc, char **argv, nisac_scenario *sc, int *help)
 static int save_design(const char *dir, const nisac_design_t *d)
 {
     char path[1100];
-    snprintf(path, sizeof path, "%s", dir);
-    for (char *q = path + 1; *q; q++)
-        if (*q == '/') {
-            *q = 0;
-            mkdir(path, 0777);
-            *q = '/';
-        }
-    mkdir(path, 0777);
+    nisac_cli_mkdirs(dir);
     for (int b = 0; b < d->nblocks; b++) {
         const nisac_block *bl = &d->blocks[b];
         const size_t n = (size_t)bl->rows * bl->cols;

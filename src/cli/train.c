@@ -19,6 +19,19 @@ static double now(void)
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
+void nisac_cli_mkdirs(const char *dir)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *q = path + 1; *q; q++)
+        if (*q == '/') {
+            *q = 0;
+            mkdir(path, 0777);
+            *q = '/';
+        }
+    mkdir(path, 0777);
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: nisac train [--SYSTEM-PARAM X]... [--episodes N] [--steps T] [--test N] [--seed S]\n"
@@ -103,17 +116,7 @@ int nisac_cmd_train(int argc, char **argv)
         nisac_params_free(p);
         return rc;
     }
-    { /* the folder and its parents */
-        char path[1024];
-        snprintf(path, sizeof path, "%s", out);
-        for (char *q = path + 1; *q; q++)
-            if (*q == '/') {
-                *q = 0;
-                mkdir(path, 0777);
-                *q = '/';
-            }
-        mkdir(path, 0777);
-    }
+    nisac_cli_mkdirs(out);
     char ckpt[1100], curve[1100], test[1100];
     snprintf(ckpt, sizeof ckpt, "%s/td3.ckpt", out);
     snprintf(curve, sizeof curve, "%s/training.csv", out);

@@ -21,7 +21,7 @@ import os
 
 import numpy as np
 
-__all__ = ["Error", "systems", "algorithms", "design", "evaluate", "run", "library"]
+__all__ = ["Error", "systems", "algorithms", "parameters", "options", "design", "evaluate", "run", "library"]
 
 
 class Error(Exception):
@@ -73,7 +73,42 @@ class _System(ctypes.Structure):  # the leading fields of struct nisac_system
 
 
 class _Algo(ctypes.Structure):
-    _fields_ = [("name", ctypes.c_char_p), ("system", ctypes.c_char_p), ("summary", ctypes.c_char_p)]
+    _fields_ = [("name", ctypes.c_char_p), ("system", ctypes.c_char_p), ("summary", ctypes.c_char_p),
+                ("opts", ctypes.c_void_p), ("nopts", ctypes.c_int)]
+
+
+class _ParamTable(ctypes.Structure):  # nisac_param_def
+    _fields_ = [("name", ctypes.c_char_p), ("alias", ctypes.c_char_p), ("type", ctypes.c_int), ("conv", ctypes.c_int),
+                ("unit", ctypes.c_char_p), ("default", ctypes.c_double), ("lo", ctypes.c_double),
+                ("hi", ctypes.c_double), ("flags", ctypes.c_uint), ("choices", ctypes.POINTER(ctypes.c_char_p)),
+                ("nchoices", ctypes.c_int), ("def_list", ctypes.POINTER(ctypes.c_double)), ("def_len", ctypes.c_int),
+                ("from_metric", ctypes.c_char_p), ("help", ctypes.c_char_p)]
+
+
+_TYPES = ["int", "real", "choice", "bool", "list", "text"]
+
+
+def _table(ptr, n):
+    out = []
+    defs = ctypes.cast(ptr, ctypes.POINTER(_ParamTable))
+    for i in range(n):
+        d = defs[i]
+        t = _TYPES[d.type]
+        entry = {"name": d.name.decode(), "type": t, "unit": (d.unit or b"").decode(), "help": (d.help or b"").decode()}
+        if t == "choice":
+            entry["choices"] = [d.choices[j].decode() for j in range(d.nchoices)]
+            entry["default"] = entry["choices"][int(d.default)]
+        elif t == "bool":
+            entry["default"] = bool(d.default)
+        elif t == "list":
+            entry["default"] = [d.def_list[j] for j in range(d.def_len)]
+        elif t == "text":
+            entry["default"] = None
+        else:
+            entry["default"] = int(d.default) if t == "int" else d.default
+            entry["range"] = (d.lo, d.hi)
+        out.append(entry)
+    return out
 
 
 class _Inputs(ctypes.Structure):
@@ -165,13 +200,41 @@ def algorithms(system=None):
     return out
 
 
+def parameters(system):
+    """The scenario parameters of a system: name, type, unit, default (in the unit shown),
+    range or choices, help, as `nisac solve --system NAME --help` lists them."""
+    sysp = _L.nisac_system_find(None, system.encode())
+    if not sysp:
+        raise Error("parameters: unknown system '%s' (known: %s)" % (system, ", ".join(systems())))
+    return _table(sysp.contents.params, sysp.contents.nparams)
+
+
+def options(system, algo):
+    """The options of an algorithm (its own table), as `parameters` describes them."""
+    sysp = _L.nisac_system_find(None, system.encode())
+    ap = _L.nisac_algo_find(None, ctypes.cast(sysp, ctypes.c_void_p), algo.encode()) if sysp else None
+    if not ap:
+        raise Error("options: unknown algorithm '%s' for system '%s'" % (algo, system))
+    a = ctypes.cast(ap, ctypes.POINTER(_Algo)).contents
+    return _table(a.opts, a.nopts)
+
+
 def _set(p, name, value, what):
+    i = _param_index(p, name)
     if isinstance(value, str):
-        # text options take the string; choices take their names
-        i = _param_index(p, name)
-        if i is not None and _L.nisac_params_set_text(p, i, value.encode()) == 0:
+        d = ctypes.cast(ctypes.cast(p, ctypes.POINTER(_Params)).contents.defs, ctypes.POINTER(_ParamTable))[i] \
+            if i is not None else None
+        if d is not None and _TYPES[d.type] == "text":
+            if _L.nisac_params_set_text(p, i, value.encode()):
+                _err(what)
             return
-        raise Error("%s: %s: text values are taken by text options only" % (what, name))
+        if d is not None and _TYPES[d.type] == "choice":
+            names = [d.choices[j].decode() for j in range(d.nchoices)]
+            if value not in names:
+                raise Error("%s: field '%s': expected one of %s, got '%s'" % (what, name, "|".join(names), value))
+            value = names.index(value)
+        else:
+            raise Error("%s: field '%s': takes a number, not text" % (what, name))
     if isinstance(value, bool):
         value = 1.0 if value else 0.0
     try:

@@ -108,3 +108,19 @@ def test_run_as_the_program():
         rows = lambda p: [l for l in open(p) if not l.startswith("#")]
         assert rows(a) == rows(os.path.join(d, "cli", "results.csv"))
         assert os.path.exists(os.path.join(d, "py", "summary.md"))
+
+
+def test_tables_and_named_choices():
+    names = [p["name"] for p in nisac.parameters("rs-noma-isac")]
+    assert names[:3] == ["M", "Mx", "K"]
+    o = {x["name"]: x for x in nisac.options("noma-isac", "sdr-powermin")}
+    assert o["solver"]["choices"] == ["native", "csdp"] and o["solver"]["default"] == "native"
+    assert nisac.options("rs-noma-isac", "td3")[0] == {"name": "weights", "type": "text", "unit": "",
+                                                         "help": nisac.options("rs-noma-isac", "td3")[0]["help"],
+                                                         "default": None}
+    same(nisac.design("noma-isac", "sdr-powermin", gamma_db=12, options={"solver": "csdp"}),
+         cli("--algo", "sdr-powermin", "--gamma-db", "12", "--solver", "csdp"))
+    with pytest.raises(nisac.Error, match="expected one of native|csdp"):
+        nisac.design("noma-isac", "sdr-powermin", options={"solver": "cvx"})
+    with pytest.raises(nisac.Error, match="takes a number, not text"):
+        nisac.design("noma-isac", "sdr-powermin", gamma_db="high")

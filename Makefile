@@ -5,9 +5,9 @@ CC ?= cc
 BUILD ?= build
 OPT ?= -O2 -g
 CFLAGS_BASE = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
-              -Iinclude -I/usr/include/x86_64-linux-gnu $(shell pkg-config --cflags jansson gsl 2>/dev/null)
+              -Iinclude -I/usr/include/x86_64-linux-gnu $(shell pkg-config --cflags jansson gsl matio 2>/dev/null)
 CFLAGS += $(OPT) $(CFLAGS_BASE) -MMD -MP
-LDLIBS += -lsdp -llapacke -llapack -lopenblas $(shell pkg-config --libs jansson gsl 2>/dev/null) -lpthread -lm
+LDLIBS += -lsdp -llapacke -llapack -lopenblas $(shell pkg-config --libs jansson gsl matio 2>/dev/null) -lpthread -lm
 
 # MPI is optional: with OpenMPI's development files the program can run
 # under mpirun; without them it builds without MPI and says so.
@@ -212,7 +212,7 @@ install: $(LIB) $(SO) $(PROG)
 	mkdir -p $(DESTDIR)$(PREFIX)/$(PYTHONDIR)/nisac && cp python/nisac/*.py $(DESTDIR)$(PREFIX)/$(PYTHONDIR)/nisac/
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: nisac' 'Description: beamforming for NOMA-based integrated sensing and communication' \
-	  'Version: $(VERSION)' 'Requires.private: jansson gsl' 'Cflags: -I$${includedir}' \
+	  'Version: $(VERSION)' 'Requires.private: jansson gsl matio' 'Cflags: -I$${includedir}' \
 	  'Libs: -L$${libdir} -lnisac' 'Libs.private: -lsdp -llapacke -llapack -lopenblas -lpthread -lm' \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/nisac.pc
 	@echo "installed nisac $(VERSION) into $(DESTDIR)$(PREFIX)"

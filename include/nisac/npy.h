@@ -22,6 +22,15 @@ int nisac_npy_read(const char *path, int *rows, int *cols, double complex **data
  * (rows, cols); cols == 0 writes a 1-D array of rows. */
 int nisac_npy_write(const char *path, int rows, int cols, const double complex *data);
 
+/* MATLAB .mat (v5 and v7.3, through libmatio): the variable var (NULL or
+ * absent: the first one) as rows x cols complex, column-major as MATLAB
+ * keeps it (a real matrix reads with zero imaginary parts).  NISAC_EIO or
+ * NISAC_EPARSE with the file's name. */
+int nisac_mat_read(const char *path, const char *var, int *rows, int *cols, double complex **data);
+/* Writes rows x cols complex data as variable var, v5 (v73 0) or v7.3,
+ * atomically. */
+int nisac_mat_write(const char *path, const char *var, int rows, int cols, const double complex *data, int v73);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

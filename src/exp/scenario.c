@@ -77,8 +77,10 @@ int nisac_scenario_set_algo(nisac_scenario *s, const char *name)
     return NISAC_OK;
 }
 
-/* A .npy file of shape (outer, inner) named by a scenario (relative to the
- * scenario file's folder): *z gets it as inner x outer column-major. */
+/* A .npy file of shape (outer, inner), or a .mat file whose variable (named
+ * as the field, else the first) is outer x inner, named by a scenario
+ * (relative to the scenario file's folder): *z gets it as inner x outer
+ * column-major. */
 static int load_npy_input(jctx *c, const char *key, const char *name, size_t *K, size_t *N, double complex **z)
 {
     char path[1024];
@@ -88,7 +90,10 @@ static int load_npy_input(jctx *c, const char *key, const char *name, size_t *K,
     else snprintf(path, sizeof path, "%s", name);
     int rows, cols;
     double complex *a;
-    if (nisac_npy_read(path, &rows, &cols, &a)) return jerr(c, key, "%s", nisac_last_error());
+    const size_t pl = strlen(path);
+    const int mat = pl > 4 && !strcmp(path + pl - 4, ".mat"); /* MATLAB: the variable named as the field, or the first */
+    if (mat ? nisac_mat_read(path, key, &rows, &cols, &a) : nisac_npy_read(path, &rows, &cols, &a))
+        return jerr(c, key, "%s", nisac_last_error());
     *z = malloc(sizeof(double complex) * (size_t)rows * (size_t)cols);
     if (!*z) {
         free(a);
@@ -108,7 +113,7 @@ static int load_npy_input(jctx *c, const char *key, const char *name, size_t *K,
 }
 
 /* Explicit input i: `outer` arrays of `inner` [re, im] pairs, or the name
- * of a .npy file of shape (outer, inner). */
+ * of a .npy or .mat file of shape (outer, inner). */
 static int load_input(jctx *c, json_t *root, json_t *v, nisac_scenario *s, int i)
 {
     const nisac_input_def *d = &s->sys->inputs[i];

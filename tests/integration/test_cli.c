@@ -176,6 +176,8 @@ static void test_rs_npy_channels(void)
     char path[300];
     snprintf(path, sizeof path, "%s/h.npy", tmpdir);
     CHECK(nisac_npy_write(path, 4, 16, rowmajor) == 0);
+    snprintf(path, sizeof path, "%s/h.mat", tmpdir); /* MATLAB: the same K x M matrix, v7.3 */
+    CHECK(nisac_mat_write(path, "channels", 4, 16, rowmajor, 1) == 0);
     snprintf(path, sizeof path, "%s/h_t.npy", tmpdir);
     CHECK(nisac_npy_write(path, 16, 4, ri->H) == 0); /* (M, K): the wrong shape */
     nisac_instance_free(inst);
@@ -193,6 +195,16 @@ static void test_rs_npy_channels(void)
         double rb = json_real_value(json_object_get(json_object_get(b, "metrics"), "objective"));
         CHECK_MSG(ra == rb && ra > 0, "objective from the .npy channels %.17g, drawn %.17g", ra, rb);
     }
+    json_decref(a);
+    json_decref(b);
+    snprintf(args, sizeof args, "solve --config %s --json",
+             write_file("rs3.json", "{\"system\": \"rs-noma-isac\", \"M\": 16, \"Mx\": 4, \"kappa\": 0, \"seed\": 7, \"channels\": \"h.mat\"}"));
+    CHECK_MSG(sh(args, out, sizeof out, err, sizeof err) == 0, "%s", err);
+    a = json_loads(out, 0, NULL);
+    b = json_loads(out2, 0, NULL);
+    if (a && b)
+        CHECK(json_real_value(json_object_get(json_object_get(a, "metrics"), "objective")) ==
+              json_real_value(json_object_get(json_object_get(b, "metrics"), "objective")));
     json_decref(a);
     json_decref(b);
     snprintf(args, sizeof args, "solve --config %s",

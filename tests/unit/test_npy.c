@@ -4,6 +4,7 @@
  * files refused with the file's name.  NumPy is Debian's python3-numpy. */
 #include "harness.h"
 #include "nisac/nisac.h"
+#include <stdlib.h>
 
 #include <string.h>
 #include <unistd.h>
@@ -120,6 +121,37 @@ static void test_damaged(void)
     CHECK(nisac_npy_read("/nonexistent/q.npy", &r, &c, &z) == NISAC_EIO);
 }
 
+/* MATLAB .mat, v5 and v7.3: written and read back to the bit (a variable found by name, or the
+ * first when the name is absent); a file that is not a .mat is refused with its name. */
+static void test_mat_round_trip(void)
+{
+    double complex z[12];
+    for (int i = 0; i < 12; i++) z[i] = (i + 1) * 0.1 - I * (i % 5) / 7.0;
+    for (int v73 = 0; v73 < 2; v73++) {
+        char path[] = "/tmp/nisac-mat-XXXXXX";
+        int fd = mkstemp(path);
+        CHECK(fd >= 0);
+        if (fd >= 0) close(fd);
+        CHECK_MSG(nisac_mat_write(path, "H", 3, 4, z, v73) == 0, "v7.3 %d: %s", v73, nisac_last_error());
+        const char *names[2] = {"H", "absent"};
+        for (int q = 0; q < 2; q++) {
+            int rows = 0, cols = 0;
+            double complex *r = NULL;
+            CHECK_MSG(nisac_mat_read(path, names[q], &rows, &cols, &r) == 0, "%s", nisac_last_error());
+            CHECK(rows == 3 && cols == 4);
+            for (int i = 0; r && i < 12; i++) CHECK(r[i] == z[i]);
+            free(r);
+        }
+        FILE *f = fopen(path, "w");
+        if (f) fputs("not a mat file at all", f), fclose(f);
+        int rows, cols;
+        double complex *r = NULL;
+        CHECK(nisac_mat_read(path, NULL, &rows, &cols, &r) != 0 && r == NULL);
+        CHECK(strstr(nisac_last_error(), path) != NULL);
+        remove(path);
+    }
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/nisac-npy-XXXXXX");
@@ -131,5 +163,6 @@ int main(void)
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {}
+    RUN(test_mat_round_trip);
     TEST_END();
 }

@@ -9,6 +9,11 @@ CFLAGS_BASE = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -Wno-unused-para
 CFLAGS += $(OPT) $(CFLAGS_BASE) -MMD -MP
 LDLIBS += -lsdp -llapacke -llapack -lopenblas $(shell pkg-config --libs jansson gsl matio 2>/dev/null) -lpthread -lm
 
+# The Python interpreter with NumPy (Debian's python3 and python3-numpy);
+# the tests, the NumPy peers and the figure scripts use it.
+PYTHON ?= python3
+export PYTHON
+
 # MPI is optional: with OpenMPI's development files the program can run
 # under mpirun; without them it builds without MPI and says so.
 HAVE_MPI := $(shell pkg-config --exists ompi-c 2>/dev/null && echo 1)
@@ -113,7 +118,7 @@ bench-rs: $(BUILD)/bench/bench_rs_design
 	@echo "== $(BUILD)/bench/bench_rs_design"
 	@rm -rf $(BUILD)/bench/rs-peer && mkdir -p $(BUILD)/bench/rs-peer
 	@$(BUILD)/bench/bench_rs_design 3 $(BUILD)/bench/rs-peer
-	@OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/rs_wmmse_numpy.py $(BUILD)/bench/rs-peer
+	@OPENBLAS_NUM_THREADS=1 $(PYTHON) bench/rs_wmmse_numpy.py $(BUILD)/bench/rs-peer
 
 # The conic engine against CSDP (same builder) and CVXOPT (Debian's
 # python3-cvxopt on the same problems, written in SDPA format).
@@ -121,7 +126,7 @@ bench-conic: $(BUILD)/bench/bench_conic
 	@echo "== $(BUILD)/bench/bench_conic"
 	@rm -rf $(BUILD)/bench/sdpa && mkdir -p $(BUILD)/bench/sdpa
 	@$(BUILD)/bench/bench_conic --sdpa $(BUILD)/bench/sdpa
-	@/usr/bin/python3 bench/cvxopt_peer.py $(BUILD)/bench/sdpa
+	@$(PYTHON) bench/cvxopt_peer.py $(BUILD)/bench/sdpa
 
 # Paper 000's figures and tables: results, summaries and plots in
 # results/paper000/NAME/.  Finished experiments are kept (--resume finds
@@ -144,13 +149,13 @@ figures-004: $(PROG)
 	  $(PROG) run experiments/paper004/$$f.json --out results/paper004/$$f --workers $(WORKERS) --resume --plot || exit 1; \
 	  $(PROG) report results/paper004/$$f/results.csv || exit 1; \
 	done
-	@/usr/bin/python3 experiments/paper004/plot_extra.py results/paper004
+	@$(PYTHON) experiments/paper004/plot_extra.py results/paper004
 
 figures-002: $(PROG)
 	@for f in $(FIG002); do \
 	  $(PROG) run experiments/paper002/$$f.json --out results/paper002/$$f --workers $(WORKERS) --resume --plot || exit 1; \
 	done
-	@/usr/bin/python3 experiments/paper002/plot_extra.py results/paper002
+	@$(PYTHON) experiments/paper002/plot_extra.py results/paper002
 
 # Wall time of each paper-000 experiment with 1 and 2 workers, and a
 # check that both give the same file.

@@ -1,10 +1,10 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Calling overhead of the Python package: the median time of nisac.design on a small
 rs-noma-isac instance (M = 4, K = 2, L = 0, rs-wmmse) minus the median design time the
 library itself measures (report "wall": the algorithm and the judge), over 500 calls; the
 difference is what Python, ctypes, the parameter set-up and the instance draw add.
 
-    PYTHONPATH=python /usr/bin/python3 bench/python_overhead.py
+    PYTHONPATH=python python3 bench/python_overhead.py
 """
 import statistics
 import time

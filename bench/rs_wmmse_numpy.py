@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """NumPy peer of nisac's rs-wmmse iteration (src/algo/rs_wmmse.c), written
 independently from the description in docs/models/rs_noma_isac.md.
 
@@ -8,7 +8,7 @@ runs the same iteration from the same initial point (33)-(38), checks
 that its objective trace equals nisac's, and reports the median time per
 iteration beside nisac's (same machine, same BLAS underneath NumPy).
 
-    /usr/bin/python3 bench/rs_wmmse_numpy.py DIR
+    python3 bench/rs_wmmse_numpy.py DIR
 """
 import json
 import math

@@ -1,8 +1,8 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """nisac from Python, step by step (run from a source tree after `make`, with
 PYTHONPATH=python, or after `make install`):
 
-    PYTHONPATH=python /usr/bin/python3 examples/python_design.py
+    PYTHONPATH=python python3 examples/python_design.py
 """
 import numpy as np
 

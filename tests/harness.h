@@ -8,6 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The Python interpreter of the tests that run NumPy: $PYTHON (make test passes the Makefile's
+ * PYTHON), else python3 from the PATH. */
+static inline const char *th_python(void)
+{
+    const char *p = getenv("PYTHON");
+    return p && *p ? p : "python3";
+}
+
 static int th_failed_checks;
 static int th_cases_passed, th_cases_failed;
 

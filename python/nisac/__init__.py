@@ -247,10 +247,6 @@ def _set(p, name, value, what):
         _err(what)
 
 
-class _ParamDef(ctypes.Structure):  # leading fields of nisac_param_def (name, alias, type)
-    _fields_ = [("name", ctypes.c_char_p), ("alias", ctypes.c_char_p), ("type", ctypes.c_int)]
-
-
 _L.nisac_param_find.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p]
 
 

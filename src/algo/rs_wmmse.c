@@ -756,38 +756,19 @@ static int run(const nisac_instance *inst, const nisac_params *opts, nisac_desig
     return rc;
 }
 
-static int design_rs(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
-                     nisac_report *r)
-{
-    (void)seed;
-    return run(inst, opts, d, r, V_RS, 0, 0);
-}
-static int design_noma(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
-                       nisac_report *r)
-{
-    (void)seed;
-    return run(inst, opts, d, r, V_NOMA, 0, 0);
-}
-static int design_sense(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
-                        nisac_report *r)
-{
-    (void)seed;
-    return run(inst, opts, d, r, V_SENSE, 0, 0);
-}
-
-static int design_hao(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
-                      nisac_report *r)
-{
-    (void)seed;
-    return run(inst, opts, d, r, V_RS, 1, 0);
-}
-
-static int design_fp(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
-                     nisac_report *r)
-{
-    (void)seed;
-    return run(inst, opts, d, r, V_RS, 0, 1);
-}
+/* The algorithms' entry points: run() with their variant (the seed is unused: no randomness). */
+#define DESIGN(fn, variant, hao, fp)                                                                           \
+    static int fn(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,      \
+                  nisac_report *r)                                                                             \
+    {                                                                                                          \
+        (void)seed;                                                                                            \
+        return run(inst, opts, d, r, variant, hao, fp);                                                        \
+    }
+DESIGN(design_rs, V_RS, 0, 0)
+DESIGN(design_noma, V_NOMA, 0, 0)
+DESIGN(design_sense, V_SENSE, 0, 0)
+DESIGN(design_hao, V_RS, 1, 0)
+DESIGN(design_fp, V_RS, 0, 1)
 
 static double memory_mb(const nisac_params *p, const nisac_params *opts)
 {

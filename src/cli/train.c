@@ -125,6 +125,7 @@ int nisac_cmd_train(int argc, char **argv)
     nisac_td3 *agent = NULL;
     nisac_design_t *d = NULL;
     double *s = NULL, *s2 = NULL, *act = NULL;
+    FILE *fcurve = NULL;
     int S = 0, A = 0;
     if ((rc = nisac_instance_new(sy, p, 0, NULL, seed, 0, 0, &inst))) goto fail;
     nisac_rs_drl_dims(nisac_rs_instance_of(inst), &S, &A);
@@ -153,6 +154,12 @@ int nisac_cmd_train(int argc, char **argv)
             rc = 1;
             goto done;
         }
+    }
+    /* the curve stays open for the run: one line per episode, flushed */
+    if (!(fcurve = fopen(curve, "a"))) {
+        fprintf(stderr, "nisac train: cannot write %s\n", curve);
+        rc = 1;
+        goto done;
     }
     s = malloc(sizeof(double) * (size_t)S * 2);
     act = malloc(sizeof(double) * (size_t)A);
@@ -185,9 +192,7 @@ int nisac_cmd_train(int argc, char **argv)
         d = NULL;
         nisac_instance_free(inst);
         inst = NULL;
-        char line[128];
-        snprintf(line, sizeof line, "%ld,%.10g,%.3f\n", ep + 1, ret, now() - t0);
-        if (write_line(curve, "a", line)) {
+        if (fprintf(fcurve, "%ld,%.10g,%.3f\n", ep + 1, ret, now() - t0) < 0 || fflush(fcurve)) {
             fprintf(stderr, "nisac train: cannot write %s\n", curve);
             rc = 1;
             goto done;
@@ -279,6 +284,10 @@ fail:
     fprintf(stderr, "nisac train: %s\n", nisac_last_error());
     rc = rc == NISAC_EINVAL || rc == NISAC_EPARSE ? 2 : 1;
 done:
+    if (fcurve && fclose(fcurve) && !rc) {
+        fprintf(stderr, "nisac train: cannot write %s\n", curve);
+        rc = 1;
+    }
     free(s), free(act);
     nisac_design_free(d);
     nisac_instance_free(inst);

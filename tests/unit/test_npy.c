@@ -33,7 +33,7 @@ static void test_files_from_numpy(void)
 {
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 -c \"import numpy as np, numpy.lib.format as F\n"
+             "%s -c \"import numpy as np, numpy.lib.format as F\n"
              "i, j = np.meshgrid(np.arange(5), np.arange(3), indexing='ij')\n"
              "z = (i + 10 * j) + 1j * ((0.5 - i * j) / 7)\n"
              "np.save('%s/c.npy', z)\n"
@@ -41,7 +41,7 @@ static void test_files_from_numpy(void)
              "np.save('%s/r.npy', z.real.astype(np.float64))\n"
              "np.save('%s/v.npy', z[:, 1].copy())\n"
              "F.write_array(open('%s/v2.npy', 'wb'), z, version=(2, 0))\n\"",
-             dir, dir, dir, dir, dir);
+             th_python(), dir, dir, dir, dir, dir);
     CHECK_MSG(system(cmd) == 0, "python3-numpy could not write the test files");
     const char *names[] = {"c.npy", "f.npy", "r.npy", "v.npy", "v2.npy"};
     for (int t = 0; t < 5; t++) {
@@ -75,14 +75,14 @@ static void test_numpy_reads_ours(void)
     char cmd[1024];
     /* a is column-major: a[i + 2 j] is element (i, j) */
     snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 -c \"import numpy as np\n"
+             "%s -c \"import numpy as np\n"
              "z = np.load('%s')\n"
              "i, j = np.meshgrid(np.arange(2), np.arange(3), indexing='ij')\n"
              "k = i + 2 * j\n"
              "w = 1.0 / 3 * (k + 1) + 1j * (-2.0 / 7) * k\n"
              "assert z.dtype == np.complex128 and z.shape == (2, 3), (z.dtype, z.shape)\n"
              "assert (z == w).all(), (z, w)\n\"",
-             p);
+             th_python(), p);
     CHECK(system(cmd) == 0);
 }
 
@@ -113,7 +113,7 @@ static void test_damaged(void)
     /* a 3-D array from NumPy */
     char cmd[256];
     path(p, sizeof p, "d3.npy");
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c \"import numpy as np; np.save('%s', np.zeros((2, 2, 2), complex))\"", p);
+    snprintf(cmd, sizeof cmd, "%s -c \"import numpy as np; np.save('%s', np.zeros((2, 2, 2), complex))\"", th_python(), p);
     CHECK(system(cmd) == 0);
     int r, c;
     double complex *z = NULL;

@@ -9,9 +9,13 @@ CFLAGS_BASE = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -Wno-unused-para
 CFLAGS += $(OPT) $(CFLAGS_BASE) -MMD -MP
 LDLIBS += -lsdp -llapacke -llapack -lopenblas $(shell pkg-config --libs jansson gsl matio 2>/dev/null) -lpthread -lm
 
-# The Python interpreter with NumPy (Debian's python3 and python3-numpy);
-# the tests, the NumPy peers and the figure scripts use it.
-PYTHON ?= python3
+# The Python interpreter with NumPy and pytest (Debian's python3-numpy and
+# python3-pytest); the tests, the NumPy peers and the figure scripts use
+# it.  scripts/python.sh finds one on the PATH or the system's own;
+# `make PYTHON=...` chooses another.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell scripts/python.sh)
+endif
 export PYTHON
 
 # MPI is optional: with OpenMPI's development files the program can run

@@ -10,6 +10,7 @@ pass=0; fail=0
 check() { if eval "$2"; then echo "  ok   $1"; pass=$((pass + 1)); else echo "  FAIL $1"; fail=$((fail + 1)); fi; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
+PYTHON=${PYTHON:-$("$(dirname "$0")/../scripts/python.sh")}
 make -s install PREFIX="$prefix" BUILD="${BUILD:-build}" > "$tmp/install.log" 2>&1
 check "make install into a temporary prefix" "[ -x '$prefix/bin/nisac' ] && [ -f '$prefix/include/nisac/nisac.h' ]"
 check "the shared library carries its soname" \
@@ -40,10 +41,10 @@ check "pkg-config knows nisac" "pkg-config --exists nisac"
 check "a program builds with pkg-config --cflags --libs nisac" \
   "cc -o '$tmp/use' '$tmp/use.c' \$(pkg-config --cflags --libs nisac) ${NISAC_LDFLAGS:-} 2> '$tmp/cc.log'"
 out=$(LD_LIBRARY_PATH=$prefix/lib "$tmp/use" 2>&1)
-want=$("${NISAC:-build/nisac}" solve --algo sdr-powermin --json 2>/dev/null | "${PYTHON:-python3}" -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], "%.6g" % d["objective"])' 2>/dev/null)
+want=$("${NISAC:-build/nisac}" solve --algo sdr-powermin --json 2>/dev/null | "$PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], "%.6g" % d["objective"])' 2>/dev/null)
 check "it designs through the installed library as the program does ($out)" "[ \"\${out#* }\" = \"$want\" ]"
 pyout=$(cd "$tmp" && env -u PYTHONPATH -u NISAC_LIBRARY PYTHONPATH="$prefix/lib/python3/dist-packages" LD_LIBRARY_PATH="$prefix/lib" \
-        "${PYTHON:-python3}" -c 'import nisac; print(nisac.library._name, " ".join(nisac.systems()))' 2>&1)
+        "$PYTHON" -c 'import nisac; print(nisac.library._name, " ".join(nisac.systems()))' 2>&1)
 case "${NISAC_LDFLAGS:-}" in
   *sanitize*) check "import nisac from the installed package (skipped under sanitizers)" "true" ;;
   *) check "import nisac from the installed package, anywhere ($pyout)" "[[ '$pyout' == 'libnisac.so.0 noma-isac ris-noma-isac rs-noma-isac' ]]" ;;

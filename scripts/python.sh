@@ -1,0 +1,17 @@
+#!/bin/sh
+# Prints the Python interpreter for the tests, the NumPy peers and the
+# figure scripts: the first python3 on the PATH that imports NumPy and
+# pytest, else the system's own (where Debian's python3-numpy and
+# python3-pytest install), else plain python3 (the tests then say what
+# is missing).  A python3 of a version manager ahead of the system's on
+# the PATH usually lacks Debian's packages, hence the search.
+need='import numpy, pytest'
+IFS=:
+for d in $PATH /usr/bin; do
+  [ -n "$d" ] && [ -x "$d/python3" ] || continue
+  if "$d/python3" -c "$need" >/dev/null 2>&1; then
+    echo "$d/python3"
+    exit 0
+  fi
+done
+echo python3

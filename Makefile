@@ -43,7 +43,7 @@ LIB := $(BUILD)/libnisac.a
 SO := $(BUILD)/libnisac.so
 PROG := $(BUILD)/nisac
 
-.PHONY: all test check-asan check-symbols check-faults check-install install uninstall bench bench-conic bench-rs clean run-default figures-000 figures-002 figures-004 bench-figures-000 fuzz fuzz-build
+.PHONY: all octave check-octave test check-asan check-symbols check-faults check-install install uninstall bench bench-conic bench-rs clean run-default figures-000 figures-002 figures-004 bench-figures-000 fuzz fuzz-build
 all: $(LIB) $(SO) $(PROG)
 
 $(BUILD)/%.o: %.c
@@ -88,6 +88,26 @@ $(BUILD)/bench/%: bench/%.c bench/bench_util.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+# The Octave/MATLAB gateway (mex/): build/octave/ holds the MEX file,
+# linked with the library's objects (no run-time dependency on
+# libnisac.so), and the functions around it; addpath('build/octave').
+# NISAC_NO_OCTAVE=1 leaves it out of make test; the sanitizer build skips
+# it (the interpreter is not instrumented).
+MKOCTFILE ?= mkoctfile
+OCT := $(BUILD)/octave
+OCT_M := $(wildcard mex/*.m mex/private/*.m)
+octave: $(OCT)/nisac_mex.mex $(OCT_M:mex/%=$(OCT)/%)
+$(OCT)/nisac_mex.mex: mex/nisac_mex.c $(PIC_OBJ)
+	@mkdir -p $(dir $@)
+	@command -v $(MKOCTFILE) >/dev/null || { echo "make octave: $(MKOCTFILE) not found (Debian's liboctave-dev; scripts/setup.sh installs it, NISAC_NO_OCTAVE=1 skips the gateway)"; exit 1; }
+	$(MKOCTFILE) --mex -Iinclude -o $@ $< $(PIC_OBJ) $(LDLIBS)
+$(OCT)/%.m: mex/%.m
+	@mkdir -p $(dir $@)
+	cp $< $@
+WITH_OCTAVE := $(if $(or $(NISAC_NO_OCTAVE),$(findstring sanitize,$(LDFLAGS))),,octave)
+check-octave: octave $(PROG)
+	@NISAC=$(abspath $(PROG)) BUILD=$(BUILD) tests/run.sh tests/check_octave.sh
+
 # The ENOSPC shim of the fault-injection suite (LD_PRELOAD; built plain,
 # without sanitizers, so that it loads into any build of the program).
 SHIM := $(BUILD)/tests/faults/enospc.so
@@ -95,13 +115,13 @@ $(SHIM): tests/faults/enospc.c
 	@mkdir -p $(dir $@)
 	cc -O2 -shared -fPIC -o $@ $< -ldl
 
-test: $(TEST_BIN) $(PROG) $(LIB) $(SO) $(SHIM)
+test: $(TEST_BIN) $(PROG) $(LIB) $(SO) $(SHIM) $(WITH_OCTAVE)
 	@NISAC=$(abspath $(PROG)) NISAC_SHIM=$(abspath $(SHIM)) BUILD=$(BUILD) NISAC_LIB=$(LIB) NISAC_SO=$(SO) \
 	    NISAC_LDFLAGS="$(LDFLAGS)" tests/run.sh $(TEST_BIN) tests/check_symbols.sh tests/check_install.sh \
-	    tests/check_python.sh
+	    tests/check_python.sh tests/check_octave.sh
 
 # make install and pkg-config from a temporary prefix (part of make test too).
-check-install: $(LIB) $(SO) $(PROG)
+check-install: $(LIB) $(SO) $(PROG) $(WITH_OCTAVE)
 	@NISAC=$(abspath $(PROG)) BUILD=$(BUILD) NISAC_LDFLAGS="$(LDFLAGS)" tests/run.sh tests/check_install.sh
 
 # The fault-injection suite alone (it is part of `make test` too).
@@ -203,13 +223,14 @@ run-default: $(PROG)
 # make install [PREFIX=/usr/local] [DESTDIR=]: headers, libnisac.a,
 # libnisac.so.VERSION with its soname and development links, nisac.pc for
 # pkg-config, the program, man pages made from its --help texts, and the
-# Python package under PREFIX/PYTHONDIR (on Debian's path for /usr).
+# Python package under PREFIX/PYTHONDIR (on Debian's path for /usr), and
+# the Octave/MATLAB functions under PREFIX/share/nisac/octave when built.
 PREFIX ?= /usr/local
 PYTHONDIR ?= lib/python3/dist-packages
 INSTALL_FILES = $(PYTHONDIR)/nisac include/nisac lib/libnisac.a lib/libnisac.so lib/libnisac.so.$(SOMAJOR) lib/libnisac.so.$(VERSION) \
-                lib/pkgconfig/nisac.pc bin/nisac share/man/man1/nisac.1 \
+                lib/pkgconfig/nisac.pc bin/nisac share/man/man1/nisac.1 share/nisac \
                 $(foreach c,solve run summarize report plot train,share/man/man1/nisac-$(c).1)
-install: $(LIB) $(SO) $(PROG)
+install: $(LIB) $(SO) $(PROG) $(WITH_OCTAVE)
 	@d=$(DESTDIR)$(PREFIX); mkdir -p $$d/include/nisac $$d/lib/pkgconfig $$d/bin $$d/share/man/man1
 	cp include/nisac/*.h $(DESTDIR)$(PREFIX)/include/nisac/
 	cp $(LIB) $(DESTDIR)$(PREFIX)/lib/libnisac.a
@@ -219,6 +240,9 @@ install: $(LIB) $(SO) $(PROG)
 	cp $(PROG) $(DESTDIR)$(PREFIX)/bin/nisac
 	scripts/man.sh $(PROG) $(DESTDIR)$(PREFIX)/share/man/man1
 	mkdir -p $(DESTDIR)$(PREFIX)/$(PYTHONDIR)/nisac && cp python/nisac/*.py $(DESTDIR)$(PREFIX)/$(PYTHONDIR)/nisac/
+	@if [ -f $(OCT)/nisac_mex.mex ]; then mkdir -p $(DESTDIR)$(PREFIX)/share/nisac && \
+	  rm -rf $(DESTDIR)$(PREFIX)/share/nisac/octave && cp -r $(OCT) $(DESTDIR)$(PREFIX)/share/nisac/octave && \
+	  echo "Octave/MATLAB functions in $(DESTDIR)$(PREFIX)/share/nisac/octave (addpath it)"; fi
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: nisac' 'Description: beamforming for NOMA-based integrated sensing and communication' \
 	  'Version: $(VERSION)' 'Requires.private: jansson gsl matio' 'Cflags: -I$${includedir}' \

@@ -3,7 +3,9 @@
 # Runs apt-get as root, or through sudo when not root.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-mapfile -t pkgs < <(grep -vE '^\s*(#|$)' "$here/deps.txt")
+# NISAC_NO_OCTAVE=1: without the Octave gateway's packages.
+mapfile -t pkgs < <(grep -vE '^\s*(#|$)' "$here/deps.txt" |
+  { if [ -n "${NISAC_NO_OCTAVE:-}" ]; then grep -v '\[octave\]'; else cat; fi; } | sed 's/\s*\[octave\]\s*$//')
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

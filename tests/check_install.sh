@@ -49,6 +49,12 @@ case "${NISAC_LDFLAGS:-}" in
   *sanitize*) check "import nisac from the installed package (skipped under sanitizers)" "true" ;;
   *) check "import nisac from the installed package, anywhere ($pyout)" "[[ '$pyout' == 'libnisac.so.0 noma-isac ris-noma-isac rs-noma-isac' ]]" ;;
 esac
+case "${NISAC_NO_OCTAVE:-}${NISAC_LDFLAGS:-}" in
+  *sanitize*|?*) ;;   # the gateway is not built (tests/check_octave.sh says why)
+  *) octout=$(cd "$tmp" && octave-cli --no-gui --norc --eval "addpath('$prefix/share/nisac/octave'); r = nisac_design('noma-isac', 'sdr-powermin'); printf('%s %.6g\\n', r.status, r.objective)" 2>&1 |
+             grep -v 'ignoring const execution_exception')
+     check "the installed Octave functions design as the program does ($octout)" "[ \"$octout\" = \"$want\" ]" ;;
+esac
 make -s uninstall PREFIX="$prefix" > /dev/null 2>&1
 check "make uninstall removes what make install put" "[ -z \"\$(find '$prefix' -type f -o -type l)\" ]"
 echo "RESULT $pass $fail"

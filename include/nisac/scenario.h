@@ -38,6 +38,11 @@ int nisac_scenario_set_algo(nisac_scenario *s, const char *name);
  * defaults).  On error returns NISAC_EPARSE/NISAC_EIO/NISAC_EINVAL and a
  * message "FILE:LINE:COL: field 'NAME': what was expected" in msg. */
 int nisac_scenario_load_json(const char *path, nisac_scenario *s, char *msg, size_t msglen);
+/* Explicit input i of the system (0: its channels) from a .npy or .mat
+ * file at path, as a scenario's "NAME": "FILE" field reads it: the file's
+ * shape sets the sizes.  Messages start with label (e.g. "--channels"). */
+int nisac_scenario_input_file(nisac_scenario *s, int i, const char *path, const char *label, char *msg,
+                              size_t msglen);
 /* The same from a text in memory; name is used in messages. */
 int nisac_scenario_parse(const char *text, size_t len, const char *name, nisac_scenario *s, char *msg,
                          size_t msglen);

@@ -81,8 +81,12 @@ static void usage_solve(FILE *f, const nisac_scenario *sc)
             "  --json                   one JSON object on stdout instead of the table\n"
             "  --dry-run                check the scenario and the algorithm's memory estimate, make the\n"
             "                           instance, and stop before designing\n"
-            "  --save-design DIR        also write each design block to DIR/NAME.npy (complex128, shape\n"
-            "                           (rows, cols); real blocks with zero imaginary parts), atomically\n"
+            "  --channels FILE          the system's channels from a .npy (complex128) or .mat file (the\n"
+            "                           variable 'channels', else the first) of shape K x M (row k is\n"
+            "                           h_k); the shape sets the sizes\n"
+            "  --save-design DIR|F.mat  also write each design block to DIR/NAME.npy (complex128, shape\n"
+            "                           (rows, cols); real blocks with zero imaginary parts), or all blocks\n"
+            "                           as variables of one MATLAB file F.mat (v5), atomically\n"
             "\n"
             "parameters of %s (%s):\n",
             NISAC_DEFAULT_SYSTEM, NISAC_DEFAULT_SYSTEM, s->default_algo ? s->default_algo : "-", s->name, s->summary);
@@ -288,14 +292,16 @@ static void print_table(const nisac_scenario *sc, const nisac_instance *inst, co
 /* Reads --config, --system and --algo first (flags override the file). */
 static int setup(int argc, char **argv, nisac_scenario *sc, int *help)
 {
-    const char *config = NULL, *system = NULL, *algo = NULL;
+    const char *config = NULL, *system = NULL, *algo = NULL, *channels = NULL;
     *help = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) *help = 1;
-        else if (!strcmp(a, "--config") || !strcmp(a, "--system") || !strcmp(a, "--algo")) {
+        else if (!strcmp(a, "--config") || !strcmp(a, "--system") || !strcmp(a, "--algo") ||
+                 !strcmp(a, "--channels")) {
             if (!v) return bad(a, "missing value");
-            if (a[2] == 'c') config = v;
+            if (a[2] == 'c' && a[3] == 'o') config = v;
+            else if (a[2] == 'c') channels = v;
             else if (a[2] == 's') system = v;
             else algo = v;
             i++;
@@ -317,6 +323,13 @@ static int setup(int argc, char **argv, nisac_scenario *sc, int *help)
             return 2;
         }
     }
+    if (channels) {
+        char msg[1200];
+        if (nisac_scenario_input_file(sc, 0, channels, "option --channels", msg, sizeof msg)) {
+            fprintf(stderr, "%s solve: %s\n", prog, msg);
+            return 2;
+        }
+    }
     if (algo && (!sc->algo || strcmp(algo, sc->algo->name)) && nisac_scenario_set_algo(sc, algo)) {
         fprintf(stderr, "%s solve: option --algo: unknown algorithm '%s' for system '%s' (see 'nisac algos')\n", prog,
                 algo, sc->sys->name);
@@ -329,12 +342,26 @@ static int setup(int argc, char **argv, nisac_scenario *sc, int *help)
     return 0;
 }
 
-/* Writes each design block to DIR/NAME.npy (complex128, shape (rows, cols); real blocks with zero
- * imaginary parts), each file atomically. */
-static int save_design(const char *dir, const nisac_design_t *d)
+/* Writes the design: into FILE.mat one variable per block (MATLAB v5;
+ * complex or real as the block is), else each block to DIR/NAME.npy
+ * (complex128, shape (rows, cols); real blocks with zero imaginary
+ * parts); each file atomically. */
+static int save_design(const char *dest, const nisac_design_t *d)
 {
+    const size_t len = strlen(dest);
+    if (len > 4 && !strcmp(dest + len - 4, ".mat")) {
+        nisac_mat_var *v = calloc((size_t)(d->nblocks ? d->nblocks : 1), sizeof *v);
+        if (!v) return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
+        for (int b = 0; b < d->nblocks; b++) {
+            const nisac_block *bl = &d->blocks[b];
+            v[b] = (nisac_mat_var){bl->name, bl->rows, bl->cols, bl->z, bl->x};
+        }
+        const int rc = nisac_mat_write_vars(dest, v, d->nblocks, 0);
+        free(v);
+        return rc;
+    }
     char path[1100];
-    nisac_cli_mkdirs(dir);
+    nisac_cli_mkdirs(dest);
     for (int b = 0; b < d->nblocks; b++) {
         const nisac_block *bl = &d->blocks[b];
         const size_t n = (size_t)bl->rows * bl->cols;
@@ -345,7 +372,7 @@ static int save_design(const char *dir, const nisac_design_t *d)
             for (size_t i = 0; i < n; i++) tmp[i] = bl->x[i];
             z = tmp;
         }
-        snprintf(path, sizeof path, "%s/%s.npy", dir, bl->name);
+        snprintf(path, sizeof path, "%s/%s.npy", dest, bl->name);
         const int rc = nisac_npy_write(path, bl->rows, bl->cols, z);
         free(tmp);
         if (rc) return rc;
@@ -367,7 +394,8 @@ static int cmd_solve(int argc, char **argv)
     for (int i = 1; i < argc && !rc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int used = 1, found = 0;
-        if (!strcmp(a, "--config") || !strcmp(a, "--system") || !strcmp(a, "--algo")) used = 2;
+        if (!strcmp(a, "--config") || !strcmp(a, "--system") || !strcmp(a, "--algo") || !strcmp(a, "--channels"))
+            used = 2;
         else if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--dry-run")) dry = 1;
         else if (!strcmp(a, "--save-design")) {

@@ -9,7 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-int nisac_mat_read(const char *path, const char *var, int *rows, int *cols, double complex **data)
+/* The variable var (else the first) of at most maxrank dimensions:
+ * rows x cols (x count), column-major as MATLAB keeps it. */
+static int mat_read(const char *path, const char *var, int maxrank, int *count, int *rows, int *cols,
+                    double complex **data)
 {
     *data = NULL;
     mat_t *m = Mat_Open(path, MAT_ACC_RDONLY);
@@ -21,19 +24,22 @@ int nisac_mat_read(const char *path, const char *var, int *rows, int *cols, doub
     }
     int rc = NISAC_OK;
     if (!v) rc = NISAC_FAIL(NISAC_EPARSE, "%s: no variable%s%s", path, var ? " called " : "", var ? var : "");
-    else if (v->class_type != MAT_C_DOUBLE || v->rank != 2 || !v->data)
-        rc = NISAC_FAIL(NISAC_EPARSE, "%s: variable '%s': expected a 2-D double matrix", path, v->name ? v->name : "?");
-    else if (v->dims[0] > (1u << 24) || v->dims[1] > (1u << 24))
+    else if (v->class_type != MAT_C_DOUBLE || v->rank < 2 || v->rank > maxrank || !v->data)
+        rc = NISAC_FAIL(NISAC_EPARSE, "%s: variable '%s': expected a %s double array", path, v->name ? v->name : "?",
+                        maxrank == 2 ? "2-D" : "2-D or 3-D");
+    else if (v->dims[0] > (1u << 24) || v->dims[1] > (1u << 24) || (v->rank == 3 && v->dims[2] > (1u << 24)) ||
+             (double)v->dims[0] * v->dims[1] * (v->rank == 3 ? v->dims[2] : 1) > 1e9)
         rc = NISAC_FAIL(NISAC_EPARSE, "%s: variable '%s' is too large", path, v->name);
     if (!rc) {
-        const size_t r = v->dims[0], c = v->dims[1], n = r * c;
-        double complex *z = malloc(sizeof(double complex) * (n ? n : 1));
-        if (!z) rc = NISAC_FAIL(NISAC_ENOMEM, "%s: out of memory", path);
+        const size_t r = v->dims[0], c = v->dims[1], t = v->rank == 3 ? v->dims[2] : 1, n = r * c * t;
+        double complex *z = n ? malloc(sizeof(double complex) * n) : NULL;
+        if (!n) rc = NISAC_FAIL(NISAC_EPARSE, "%s: variable '%s' is empty", path, v->name);
+        else if (!z) rc = NISAC_FAIL(NISAC_ENOMEM, "%s: out of memory", path);
         else {
             const double *re = v->isComplex ? ((mat_complex_split_t *)v->data)->Re : v->data;
             const double *im = v->isComplex ? ((mat_complex_split_t *)v->data)->Im : NULL;
             for (size_t i = 0; i < n; i++) z[i] = re[i] + I * (im ? im[i] : 0); /* column-major, as MATLAB */
-            *data = z, *rows = (int)r, *cols = (int)c;
+            *data = z, *rows = (int)r, *cols = (int)c, *count = (int)t;
         }
     }
     Mat_VarFree(v);
@@ -41,27 +47,56 @@ int nisac_mat_read(const char *path, const char *var, int *rows, int *cols, doub
     return rc;
 }
 
-int nisac_mat_write(const char *path, const char *var, int rows, int cols, const double complex *data, int v73)
+int nisac_mat_read(const char *path, const char *var, int *rows, int *cols, double complex **data)
+{
+    int count;
+    return mat_read(path, var, 2, &count, rows, cols, data);
+}
+
+int nisac_mat_read_stack(const char *path, const char *var, int *count, int *rows, int *cols, double complex **data)
+{
+    return mat_read(path, var, 3, count, rows, cols, data);
+}
+
+int nisac_mat_write_vars(const char *path, const nisac_mat_var *vars, int n, int v73)
 {
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    const size_t n = (size_t)rows * cols;
-    double *re = malloc(sizeof(double) * 2 * (n ? n : 1));
-    if (!re) return NISAC_FAIL(NISAC_ENOMEM, "%s: out of memory", path);
-    double *im = re + n;
-    for (size_t i = 0; i < n; i++) re[i] = creal(data[i]), im[i] = cimag(data[i]);
-    mat_complex_split_t split = {re, im};
-    size_t dims[2] = {(size_t)rows, (size_t)cols};
     remove(tmp);
     mat_t *m = Mat_CreateVer(tmp, NULL, v73 ? MAT_FT_MAT73 : MAT_FT_MAT5);
-    matvar_t *v = m ? Mat_VarCreate(var, MAT_C_DOUBLE, MAT_T_DOUBLE, 2, dims, &split, MAT_F_COMPLEX) : NULL;
-    int e = !m || !v || Mat_VarWrite(m, v, MAT_COMPRESSION_NONE);
-    Mat_VarFree(v);
+    int e = !m, nomem = 0;
+    for (int k = 0; k < n && !e; k++) {
+        const nisac_mat_var *a = &vars[k];
+        const size_t cnt = (size_t)a->rows * a->cols;
+        size_t dims[2] = {(size_t)a->rows, (size_t)a->cols};
+        double *re = NULL;
+        matvar_t *v;
+        if (a->z) { /* split into real and imaginary parts, as the format keeps them */
+            if (!(re = malloc(sizeof(double) * 2 * (cnt ? cnt : 1)))) {
+                e = nomem = 1;
+                break;
+            }
+            for (size_t i = 0; i < cnt; i++) re[i] = creal(a->z[i]), re[cnt + i] = cimag(a->z[i]);
+            mat_complex_split_t split = {re, re + cnt};
+            v = Mat_VarCreate(a->name, MAT_C_DOUBLE, MAT_T_DOUBLE, 2, dims, &split, MAT_F_COMPLEX);
+        } else {
+            v = Mat_VarCreate(a->name, MAT_C_DOUBLE, MAT_T_DOUBLE, 2, dims, (void *)a->x, MAT_F_DONT_COPY_DATA);
+        }
+        e = !v || Mat_VarWrite(m, v, MAT_COMPRESSION_NONE);
+        Mat_VarFree(v);
+        free(re);
+    }
     if (m) e |= Mat_Close(m);
-    free(re);
     if (e || rename(tmp, path)) {
         remove(tmp);
+        if (nomem) return NISAC_FAIL(NISAC_ENOMEM, "%s: out of memory", path);
         return NISAC_FAIL(NISAC_EIO, "%s: cannot write the .mat file%s", path, v73 ? " (v7.3)" : "");
     }
     return NISAC_OK;
+}
+
+int nisac_mat_write(const char *path, const char *var, int rows, int cols, const double complex *data, int v73)
+{
+    nisac_mat_var v = {var, rows, cols, data, NULL};
+    return nisac_mat_write_vars(path, &v, 1, v73);
 }

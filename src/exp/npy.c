@@ -35,7 +35,9 @@ static const char *dict_value(const char *h, const char *key)
     return p;
 }
 
-int nisac_npy_read(const char *path, int *rows, int *cols, double complex **data)
+/* Reads an array of at most maxnd (2 or 3) dimensions: 3-D (count, rows,
+ * cols) as count column-major rows x cols blocks, 2-D and less as one. */
+static int npy_read(const char *path, int maxnd, int *count, int *rows, int *cols, double complex **data)
 {
     *data = NULL;
     FILE *f = fopen(path, "rb");
@@ -90,7 +92,7 @@ int nisac_npy_read(const char *path, int *rows, int *cols, double complex **data
         rc = bad(path, "field 'shape': expected a tuple");
         goto out;
     }
-    long dims[2];
+    long dims[3];
     int nd = 0;
     const char *p = sh + 1;
     for (;;) {
@@ -98,19 +100,21 @@ int nisac_npy_read(const char *path, int *rows, int *cols, double complex **data
         if (*p == ')') break;
         char *end;
         long v = strtol(p, &end, 10);
-        if (end == p || v < 0 || v > INT_MAX || nd == 2) {
-            rc = bad(path, "field 'shape': expected at most 2 non-negative dimensions");
+        if (end == p || v < 0 || v > INT_MAX || nd == maxnd) {
+            rc = bad(path, maxnd == 2 ? "field 'shape': expected at most 2 non-negative dimensions"
+                                      : "field 'shape': expected at most 3 non-negative dimensions");
             goto out;
         }
         dims[nd++] = v;
         p = end;
     }
-    const long r = nd >= 1 ? dims[0] : 1, c = nd == 2 ? dims[1] : 1;
-    if (r == 0 || c == 0 || (double)r * (double)c > 1e9) {
+    const int o = nd == 3; /* a leading count dimension */
+    const long t = o ? dims[0] : 1, r = nd > o ? dims[o] : 1, c = nd > o + 1 ? dims[o + 1] : 1;
+    if (t == 0 || r == 0 || c == 0 || (double)t * (double)r * (double)c > 1e9) {
         rc = bad(path, "field 'shape': empty or larger than 1e9 entries");
         goto out;
     }
-    const size_t n = (size_t)r * (size_t)c, per = cplx ? 2 : 1;
+    const size_t n = (size_t)t * (size_t)r * (size_t)c, per = cplx ? 2 : 1;
     raw = malloc(sizeof(double) * n * per);
     z = malloc(sizeof(double complex) * n);
     if (!raw || !z) {
@@ -126,18 +130,22 @@ int nisac_npy_read(const char *path, int *rows, int *cols, double complex **data
         goto out;
     }
     /* little-endian hosts only (x86-64, the machines nisac builds on) */
-    for (size_t i = 0; i < (size_t)r; i++)
-        for (size_t j = 0; j < (size_t)c; j++) {
-            const size_t src = fortran ? i + (size_t)r * j : i * (size_t)c + j;
-            const double re = raw[src * per], im = cplx ? raw[src * per + 1] : 0;
-            if (!isfinite(re) || !isfinite(im)) {
-                char what[96];
-                snprintf(what, sizeof what, "entry [%zu, %zu] is not finite", i, j);
-                rc = bad(path, what);
-                goto out;
+    const size_t T = (size_t)t, R = (size_t)r, C = (size_t)c;
+    for (size_t k = 0; k < T; k++)
+        for (size_t i = 0; i < R; i++)
+            for (size_t j = 0; j < C; j++) {
+                const size_t src = fortran ? k + T * (i + R * j) : (k * R + i) * C + j;
+                const double re = raw[src * per], im = cplx ? raw[src * per + 1] : 0;
+                if (!isfinite(re) || !isfinite(im)) {
+                    char what[120];
+                    if (o) snprintf(what, sizeof what, "entry [%zu, %zu, %zu] is not finite", k, i, j);
+                    else snprintf(what, sizeof what, "entry [%zu, %zu] is not finite", i, j);
+                    rc = bad(path, what);
+                    goto out;
+                }
+                z[k * R * C + i + R * j] = re + I * im;
             }
-            z[i + (size_t)r * j] = re + I * im;
-        }
+    *count = (int)t;
     *rows = (int)r;
     *cols = (int)c;
     *data = z;
@@ -148,6 +156,17 @@ out:
     free(raw);
     fclose(f);
     return rc;
+}
+
+int nisac_npy_read(const char *path, int *rows, int *cols, double complex **data)
+{
+    int count;
+    return npy_read(path, 2, &count, rows, cols, data);
+}
+
+int nisac_npy_read_stack(const char *path, int *count, int *rows, int *cols, double complex **data)
+{
+    return npy_read(path, 3, count, rows, cols, data);
 }
 
 int nisac_npy_write(const char *path, int rows, int cols, const double complex *data)

@@ -294,6 +294,29 @@ out:
     return rc ? (rc < 0 ? rc : NISAC_EINVAL) : 0;
 }
 
+int nisac_scenario_input_file(nisac_scenario *s, int i, const char *path, const char *label, char *msg,
+                              size_t msglen)
+{
+    msg[0] = 0;
+    if (i < 0 || i >= s->sys->ninputs) {
+        snprintf(msg, msglen, "%s: system '%s' takes no explicit input %d", label, s->sys->name, i);
+        return NISAC_EINVAL;
+    }
+    jctx c;
+    memset(&c, 0, sizeof c); /* no text: messages name the label, without a position */
+    c.file = label;
+    c.msg = msg;
+    c.msglen = msglen;
+    json_t *root = json_object(), *v = json_string(path);
+    int rc = !root || !v ? NISAC_ENOMEM : 0;
+    if (!rc) json_object_set(root, s->sys->inputs[i].name, v);
+    if (!rc) rc = load_input(&c, root, v, s, i);
+    json_decref(v);
+    json_decref(root);
+    if (rc == NISAC_ENOMEM) snprintf(msg, msglen, "%s: out of memory", label);
+    return rc;
+}
+
 int nisac_scenario_instance(const nisac_scenario *s, nisac_instance **out)
 {
     int any = 0;

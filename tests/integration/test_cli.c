@@ -306,6 +306,84 @@ static void test_save_design(void)
     json_decref(j);
 }
 
+/* The C API designs what the program designs, to the bit: status, objective (read from the
+ * program's 17-digit JSON) and every block (from its --save-design .mat file), on the three
+ * systems, with the program's one BLAS thread.  The channels of rs-noma-isac come from a .mat
+ * file (--channels) and as explicit inputs. */
+static void api_as_program(const char *system, const char *algo, const char *const *names, const double *vals, int n,
+                           uint64_t seed, const nisac_inputs *in, const char *flags)
+{
+    const nisac_system *sy = nisac_system_find(NULL, system);
+    const nisac_algo *al = nisac_algo_find(NULL, sy, algo);
+    nisac_params *p = nisac_system_params(sy), *o = nisac_algo_opts(al);
+    for (int i = 0; i < n; i++) CHECK_MSG(nisac_params_set_named(p, names[i], vals[i]) == 0, "%s", names[i]);
+    nisac_instance *inst = NULL;
+    CHECK(nisac_instance_new(sy, p, 0, in, seed, 0, 0, &inst) == 0);
+    nisac_design_t *d = inst ? nisac_design_new(inst) : NULL;
+    nisac_report *r = nisac_report_new();
+    CHECK(d && nisac_design(al, inst, o, 1, d, r) == 0);
+    char args[1024], mat[400];
+    snprintf(mat, sizeof mat, "%s/api-%s.mat", tmpdir, system);
+    snprintf(args, sizeof args, "solve --system %s --algo %s --seed %llu %s --json --save-design %s", system, algo,
+             (unsigned long long)seed, flags, mat);
+    CHECK_MSG(sh(args, out, sizeof out, err, sizeof err) == 0, "%s", err);
+    json_t *j = json_loads(out, 0, NULL);
+    CHECK(j && d);
+    if (j && d) {
+        CHECK_MSG(!strcmp(json_string_value(json_object_get(j, "status")), nisac_status_name(r->status)), "%s: %s",
+                  system, nisac_status_name(r->status));
+        const double obj = json_number_value(json_object_get(j, "objective"));
+        CHECK_MSG(obj == r->objective, "%s: objective %.17g vs the program's %.17g", system, r->objective, obj);
+        for (int b = 0; b < d->nblocks; b++) {
+            const nisac_block *bl = &d->blocks[b];
+            int rows = 0, cols = 0;
+            double complex *z = NULL;
+            CHECK_MSG(nisac_mat_read(mat, bl->name, &rows, &cols, &z) == 0, "%s", nisac_last_error());
+            CHECK(z && rows == bl->rows && cols == bl->cols);
+            int same = z != NULL;
+            for (int i = 0; z && i < rows * cols; i++)
+                same &= bl->z ? z[i] == bl->z[i] : (creal(z[i]) == bl->x[i] && cimag(z[i]) == 0);
+            CHECK_MSG(same, "%s: block %s differs from the program's", system, bl->name);
+            free(z);
+        }
+    }
+    json_decref(j);
+    nisac_report_free(r);
+    nisac_design_free(d);
+    nisac_instance_free(inst);
+    nisac_params_free(o);
+    nisac_params_free(p);
+}
+
+extern void openblas_set_num_threads(int) __attribute__((weak));
+
+static void test_api_as_the_program(void)
+{
+    if (openblas_set_num_threads) openblas_set_num_threads(1);
+    const char *noma[] = {"gamma_db"};
+    const double noma_v[] = {12};
+    api_as_program("noma-isac", "sdr-powermin", noma, noma_v, 1, 3, NULL, "--gamma-db 12");
+    const char *ris[] = {"Gamma_db"};
+    const double ris_v[] = {0};
+    api_as_program("ris-noma-isac", "ris-sdma", ris, ris_v, 1, 3, NULL, "--Gamma-db 0");
+    double complex h[64], rowmajor[64]; /* h_k as column k (the API's layout); the file holds K x M */
+    for (int k = 0; k < 4; k++)
+        for (int m = 0; m < 16; m++) {
+            h[m + 16 * k] = 1e-5 * (cos(1.3 * m + k) + I * sin(0.7 * m * k + 0.2));
+            rowmajor[k + 4 * m] = h[m + 16 * k];
+        }
+    char path[300], flags[400];
+    snprintf(path, sizeof path, "%s/api-h.mat", tmpdir);
+    CHECK(nisac_mat_write(path, "channels", 4, 16, rowmajor, 0) == 0);
+    int rows[1] = {16}, cols[1] = {4};
+    double complex *z[1] = {h};
+    nisac_inputs in = {1, rows, cols, z};
+    const char *rs[] = {"M", "Mx", "K", "L"};
+    const double rs_v[] = {16, 4, 4, 1};
+    snprintf(flags, sizeof flags, "--Mx 4 --L 1 --channels %s", path);
+    api_as_program("rs-noma-isac", "hao-sca", rs, rs_v, 4, 2, &in, flags);
+}
+
 static void test_bad_flags(void)
 {
     expect_bad("solve --N abc", "--N");
@@ -376,6 +454,7 @@ int main(void)
     RUN(test_rs_npy_channels);
     RUN(test_train);
     RUN(test_save_design);
+    RUN(test_api_as_the_program);
     RUN(test_bad_flags);
     RUN(test_bad_json);
     RUN(test_help_from_tables);

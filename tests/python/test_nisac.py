@@ -15,8 +15,13 @@ PROG = os.environ.get("NISAC", os.path.join(os.path.dirname(__file__), "..", "..
 
 
 def cli(*args):
-    out = subprocess.run([PROG, "solve", "--json", *args], check=True, capture_output=True, text=True).stdout
-    return json.loads(out)
+    """The program's JSON report, with its design blocks (--save-design, .npy) under "blocks"."""
+    with tempfile.TemporaryDirectory() as d:
+        out = subprocess.run([PROG, "solve", "--json", "--save-design", d, *args], check=True, capture_output=True,
+                             text=True).stdout
+        c = json.loads(out)
+        c["blocks"] = {f[:-4]: np.load(os.path.join(d, f)) for f in os.listdir(d) if f.endswith(".npy")}
+    return c
 
 
 def same(py, c):
@@ -26,6 +31,9 @@ def same(py, c):
         if isinstance(v, list) or v is None or "wall" in k:  # seconds vary from run to run
             continue
         assert py["metrics"][k] == v, k
+    assert set(py["blocks"]) == set(c["blocks"]) and py["blocks"]
+    for k, v in c["blocks"].items():  # the program saves real blocks as complex128 with zero imaginary parts
+        assert py["blocks"][k].shape == v.shape and np.array_equal(py["blocks"][k], v), k
 
 
 def test_catalogue():

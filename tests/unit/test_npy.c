@@ -121,6 +121,46 @@ static void test_damaged(void)
     CHECK(nisac_npy_read("/nonexistent/q.npy", &r, &c, &z) == NISAC_EIO);
 }
 
+/* Stacks of channel matrices (experiment configs): NumPy's 3-D arrays (count, rows, cols) in C and
+ * Fortran order read as count column-major blocks; a 2-D array is a stack of one; 4-D is refused. */
+static void test_stacks_from_numpy(void)
+{
+    char p[300], q[300], m[300], cmd[1200];
+    path(p, sizeof p, "s_c.npy");
+    path(q, sizeof q, "s_f.npy");
+    path(m, sizeof m, "s_4.npy");
+    snprintf(cmd, sizeof cmd,
+             "%s -c \"import numpy as np; n = np.arange(24.0); a = (n + 1j * (23 - n)).reshape(2, 3, 4); "
+             "np.save('%s', a); np.save('%s', np.asfortranarray(a)); np.save('%s', np.zeros((1, 2, 2, 2)))\"",
+             th_python(), p, q, m);
+    CHECK(system(cmd) == 0);
+    const char *files[2] = {p, q};
+    for (int f = 0; f < 2; f++) {
+        int t = 0, r = 0, c = 0;
+        double complex *z = NULL;
+        CHECK_MSG(nisac_npy_read_stack(files[f], &t, &r, &c, &z) == 0, "%s", nisac_last_error());
+        CHECK(t == 2 && r == 3 && c == 4);
+        int ok = z != NULL;
+        for (int k = 0; z && k < 2; k++)
+            for (int i = 0; i < 3; i++)
+                for (int j = 0; j < 4; j++) {
+                    const double n = k * 12 + i * 4 + j; /* a[k, i, j] */
+                    ok &= z[k * 12 + i + 3 * j] == n + I * (23 - n);
+                }
+        CHECK_MSG(ok, "%s: a block differs from NumPy's a[t]", files[f]);
+        free(z);
+        CHECK(nisac_npy_read(files[f], &r, &c, &z) == NISAC_EPARSE); /* a matrix reader refuses a stack */
+    }
+    int t = 0, r = 0, c = 0;
+    double complex *z = NULL;
+    path(p, sizeof p, "c.npy"); /* a 2-D file of test_files_from_numpy: one block */
+    CHECK(nisac_npy_read_stack(p, &t, &r, &c, &z) == 0 && t == 1 && r == 5 && c == 3);
+    free(z);
+    z = NULL;
+    CHECK(nisac_npy_read_stack(m, &t, &r, &c, &z) == NISAC_EPARSE && strstr(nisac_last_error(), "at most 3"));
+    CHECK(z == NULL);
+}
+
 /* MATLAB .mat, v5 and v7.3: written and read back to the bit (a variable found by name, or the
  * first when the name is absent); a file that is not a .mat is refused with its name. */
 static void test_mat_round_trip(void)
@@ -160,9 +200,10 @@ int main(void)
     RUN(test_files_from_numpy);
     RUN(test_numpy_reads_ours);
     RUN(test_damaged);
+    RUN(test_stacks_from_numpy);
+    RUN(test_mat_round_trip);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {}
-    RUN(test_mat_round_trip);
     TEST_END();
 }

@@ -88,6 +88,10 @@ typedef struct nisac_experiment {
     nisac_params *base;             /* scenario before the sweep */
     int channel_model;              /* index into sys->channel_models */
     int common_channels;            /* 1: the channel of trial t is the same at every point */
+    char chan_file[512];            /* "channels": {"file": F}: the channels of every trial from F ("": drawn) */
+    int chan_count;                 /* realisations in it: trial t takes realisation t (1: all take it) */
+    int chan_rows, chan_cols;       /* one realisation in the system's input layout (inner x outer) */
+    double _Complex *chan;          /* chan_count blocks of chan_rows x chan_cols, column-major */
     int naxes;
     nisac_exp_axis axes[NISAC_EXP_MAX_AXES];
     int npoints;                    /* product of the axis lengths */

@@ -2,6 +2,7 @@
  * validated here, sweep points included, so that a run never starts on a
  * config that would fail half-way. */
 #include "exp_internal.h"
+#include "nisac/npy.h"
 #include "jsonutil.h"
 
 #include <errno.h>
@@ -64,10 +65,75 @@ static int read_channels(jctx *c, json_t *v, nisac_experiment *e)
                          s->nchannel_models ? s->nchannel_models : 1, &e->channel_model);
         } else if (!strcmp(key, "common")) {
             rc = jbool(c, x, key, &e->common_channels);
+        } else if (!strcmp(key, "file")) {
+            if (!json_is_string(x) || !json_string_length(x))
+                rc = jerr(c, key, "expected a .npy or .mat file name, got %s", jtype(x));
+            else { /* relative to the config's folder */
+                const char *f = json_string_value(x), *slash = strrchr(c->file, '/');
+                if (f[0] != '/' && slash)
+                    snprintf(e->chan_file, sizeof e->chan_file, "%.*s/%s", (int)(slash - c->file), c->file, f);
+                else snprintf(e->chan_file, sizeof e->chan_file, "%s", f);
+            }
         } else
-            rc = jerr(c, key, "unknown field (known: model, common)");
+            rc = jerr(c, key, "unknown field (known: model, common, file)");
         if (rc) return rc;
     }
+    return 0;
+}
+
+/* "channels": {"file": F}: the system's channels for every trial from a
+ * .npy file of shape (T, K, M) or (K, M), or a .mat variable K x M x T or
+ * K x M (named as the input, else the first): realisation t for trial t,
+ * or the one realisation for every trial.  The file's shape sets the
+ * sizes; the scenario may repeat them, a sweep may not change them. */
+static int load_channel_file(jctx *c, json_t *root, nisac_experiment *e)
+{
+    const nisac_system *s = e->sys;
+    if (s->ninputs != 1)
+        return jerr(c, "channels.file", "system '%s' takes %d explicit inputs; a channel file gives one (%s)",
+                    s->name, s->ninputs, s->ninputs ? s->inputs[0].name : "none");
+    const nisac_input_def *d = &s->inputs[0];
+    const size_t pl = strlen(e->chan_file);
+    int t = 0, k = 0, m = 0;
+    double complex *a = NULL;
+    const int mat = pl > 4 && !strcmp(e->chan_file + pl - 4, ".mat");
+    if (mat ? nisac_mat_read_stack(e->chan_file, d->name, &t, &k, &m, &a)
+            : nisac_npy_read_stack(e->chan_file, &t, &k, &m, &a))
+        return jerr(c, "channels.file", "%s", nisac_last_error());
+    int rc = 0;
+    if (t != 1 && t < e->trials)
+        rc = jerr(c, "channels.file", "%s holds %d realisations, fewer than the %d trials (one realisation serves "
+                                      "every trial)", e->chan_file, t, e->trials);
+    const int io = nisac_param_find(s->params, s->nparams, d->outer), ii = nisac_param_find(s->params, s->nparams, d->inner);
+    char why[200];
+    if (!rc && (io < 0 || ii < 0)) rc = jerr(c, "channels.file", "the system's input table names unknown parameters");
+    if (!rc && (nisac_param_check(&s->params[io], k, why, sizeof why) ||
+                nisac_param_check(&s->params[ii], m, why, sizeof why)))
+        rc = jerr(c, "channels.file", "%s: %d x %d: %s", e->chan_file, k, m, why);
+    json_t *sc = json_object_get(root, "scenario");
+    for (int q = 0; !rc && q < 2; q++) {
+        json_t *v = sc ? json_object_get(sc, q ? d->inner : d->outer) : NULL;
+        const int want = q ? m : k;
+        if (v && (!json_is_number(v) || json_number_value(v) != want))
+            rc = jerr(c, "channels.file", "%s holds %s=%d %s=%d, but scenario.%s is %g", e->chan_file, d->outer, k,
+                      d->inner, m, q ? d->inner : d->outer, json_number_value(v));
+    }
+    const size_t per = (size_t)k * m;
+    if (!rc && !(e->chan = malloc(sizeof(double complex) * per * t))) rc = jerr(c, "channels.file", "out of memory");
+    for (size_t r = 0; !rc && r < (size_t)t; r++)
+        for (size_t i = 0; i < per && !rc; i++) {
+            const size_t kk = i % (size_t)k, mm = i / (size_t)k; /* entry (kk, mm) of realisation r */
+            const double complex h = a[r * per + i];
+            if (!isfinite(creal(h)) || !isfinite(cimag(h)) || cabs(h) > NISAC_PARAM_ABS_MAX)
+                rc = jerr(c, "channels.file", "%s: realisation %zu, entry (%zu, %zu) is not finite or exceeds %g",
+                          e->chan_file, r, kk, mm, NISAC_PARAM_ABS_MAX);
+            else e->chan[r * per + mm + (size_t)m * kk] = h; /* h_k as column k */
+        }
+    free(a);
+    if (rc) return rc;
+    e->chan_count = t, e->chan_rows = m, e->chan_cols = k;
+    e->base->v[io] = k;
+    e->base->v[ii] = m;
     return 0;
 }
 
@@ -508,6 +574,16 @@ static int validate_points(jctx *c, nisac_experiment *e)
                 break;
             }
             nisac__apply_overrides(al, q);
+            if (e->chan) {
+                const nisac_input_def *d = &e->sys->inputs[0];
+                const double ko = nisac_params_get(q, d->outer), ki = nisac_params_get(q, d->inner);
+                if (ko != e->chan_cols || ki != e->chan_rows) {
+                    rc = jerr(c, e->naxes ? "sweep" : "scenario", "sweep point %d, algorithm '%s': %s=%g %s=%g, but "
+                              "the channel file holds %s=%d %s=%d", pt, al->label, d->outer, ko, d->inner, ki,
+                              d->outer, e->chan_cols, d->inner, e->chan_rows);
+                    break;
+                }
+            }
             if (nisac_system_check(e->sys, q) || nisac_algo_check(al->algo, q, al->opts)) {
                 rc = jerr(c, e->naxes ? "sweep" : "scenario", "sweep point %d, algorithm '%s': %s", pt, al->label,
                           nisac_last_error());
@@ -665,6 +741,7 @@ int nisac_experiment_parse(const nisac_catalog *cat, const char *text, size_t le
         rc = jerr(&c, "evaluate", "the run would write more than %.0f records", MAX_ROWS);
         goto out;
     }
+    if (e->chan_file[0] && (rc = load_channel_file(&c, root, e))) goto out;
     if ((rc = validate_points(&c, e))) goto out;
     resolve_vectors(e);
     if ((v = json_object_get(root, "plots"))) {
@@ -681,6 +758,9 @@ int nisac_experiment_parse(const nisac_catalog *cat, const char *text, size_t le
     json_object_del(canon, "comment");
     char *dump = json_dumps(canon, JSON_SORT_KEYS | JSON_COMPACT);
     e->hash = dump ? nisac__fnv1a(dump, strlen(dump), NISAC_FNV_OFFSET) : 0;
+    if (e->chan) /* and the channels a file gives */
+        e->hash = nisac__fnv1a(e->chan, sizeof(double complex) * (size_t)e->chan_count * e->chan_rows * e->chan_cols,
+                               e->hash);
     free(dump);
     json_decref(canon);
 out:
@@ -717,5 +797,6 @@ void nisac_experiment_free(nisac_experiment *e)
     for (int a = 0; a < NISAC_EXP_MAX_AXES; a++) free(e->axes[a].values);
     for (int a = 0; a < NISAC_EXP_MAX_ALGOS; a++) nisac_params_free(e->algos[a].opts);
     nisac_params_free(e->base);
+    free(e->chan);
     free(e);
 }

@@ -85,14 +85,18 @@ static int run_entry(const nisac_experiment *e, int a, const nisac_params *p, ui
     int rc = entry_params(e, a, p, runs, &x->q, &skip);
     if (rc) return rc;
     /* Channels: stream (seed, point or 0, trial, CHANNEL); every entry
-     * draws the same channel for the same sizes. */
-    rc = nisac_instance_new(e->sys, x->q, e->channel_model, NULL, e->seed, chan_point, (uint64_t)trial, &x->inst);
+     * draws the same channel for the same sizes.  Or realisation `trial`
+     * of the config's channel file. */
+    int rows[1] = {e->chan_rows}, cols[1] = {e->chan_cols};
+    double complex *z[1] = {e->chan ? e->chan + (size_t)(e->chan_count > 1 ? trial : 0) * rows[0] * cols[0] : NULL};
+    const nisac_inputs in = {1, rows, cols, z}, *inp = e->chan ? &in : NULL;
+    rc = nisac_instance_new(e->sys, x->q, e->channel_model, inp, e->seed, chan_point, (uint64_t)trial, &x->inst);
     if (rc == NISAC_ENOMEM) return rc;
     if (rc) {
         /* a parameter taken from an earlier entry is out of the model's range */
         nisac_params_copy(x->q, p);
         skip = 1;
-        if ((rc = nisac_instance_new(e->sys, x->q, e->channel_model, NULL, e->seed, chan_point, (uint64_t)trial,
+        if ((rc = nisac_instance_new(e->sys, x->q, e->channel_model, inp, e->seed, chan_point, (uint64_t)trial,
                                      &x->inst)))
             return rc;
     }

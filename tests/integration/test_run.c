@@ -3,6 +3,7 @@
  * of malformed configs, summaries against independent arithmetic.
  * NISAC names the binary. */
 #include "harness.h"
+#include "nisac/nisac.h"
 #include "testfs.h"
 
 #include <errno.h>
@@ -252,6 +253,133 @@ static void test_bad_configs(void)
     }
 }
 
+/* Writes a 3-D complex128 .npy file of shape (t, k, n) in C order: z[(r k + i) n + j]. */
+static void write_npy3(const char *file, int t, int k, int n, const double complex *z)
+{
+    char hdr[128];
+    int hl = snprintf(hdr, sizeof hdr, "{'descr': '<c16', 'fortran_order': False, 'shape': (%d, %d, %d), }", t, k, n);
+    const int pad = (int)((64 - (10 + hl + 1) % 64) % 64), hlen = hl + pad + 1;
+    FILE *f = fopen(file, "wb");
+    fwrite("\x93NUMPY\x01\x00", 1, 8, f);
+    fputc(hlen & 0xff, f);
+    fputc(hlen >> 8, f);
+    fwrite(hdr, 1, (size_t)hl, f);
+    for (int i = 0; i < pad; i++) fputc(' ', f);
+    fputc('\n', f);
+    fwrite(z, sizeof *z, (size_t)t * k * n, f);
+    fclose(f);
+}
+
+/* The records' lines without the header comments (they carry the config's hash). */
+static int same_records(const char *a, const char *b)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "cmp -s <(grep -v '^#' %s) <(grep -v '^#' %s)", a, b);
+    char full[1400];
+    snprintf(full, sizeof full, "bash -c \"%s\"", cmd);
+    return system(full) == 0;
+}
+
+/* 1 when every record of trial 0 equals the record of trial 1 at the same point (the trial field
+ * aside), 0 when some differ, -1 when the file cannot be read. */
+static int trials_alike(const char *file)
+{
+    size_t len;
+    char *t = slurp(file, &len);
+    if (!t) return -1;
+    static char rec[2][16][512]; /* [trial][point] without the trial field */
+    int seen = 0;
+    for (char *l = strtok(t, "\n"); l; l = strtok(NULL, "\n")) {
+        int pt, tr, n = 0;
+        if (l[0] == '#' || sscanf(l, "%d,%*[^,],%*[^,],%d,%n", &pt, &tr, &n) != 2 || tr > 1 || pt > 15) continue;
+        char *c3 = l; /* the record from its fourth field on */
+        for (int f = 0; f < 3; f++) c3 = strchr(c3, ',') + 1;
+        snprintf(rec[tr][pt], sizeof rec[tr][pt], "%.*s%s", (int)(c3 - l), l, strchr(c3, ','));
+        seen |= 1 << (2 * pt + tr);
+    }
+    free(t);
+    int alike = seen != 0;
+    for (int pt = 0; pt < 16; pt++)
+        if (seen & (3 << (2 * pt))) alike &= !strcmp(rec[0][pt], rec[1][pt]);
+    return alike;
+}
+
+/* "channels": {"file": F}: a .npy stack holding the channels the runner would draw for trials
+ * 0..2 gives the drawn run's records line for line; a file with one realisation serves every trial;
+ * a file with too few realisations, a sweep over its sizes, a system with several inputs and a
+ * missing file are refused with the field. */
+static void test_channel_file(void)
+{
+    enum { T = 3, K = 2, N = 4 };
+    static const char *cfg =
+        "{\"name\": \"cf\", \"scenario\": {\"N\": 4, \"K\": 2, \"targets_deg\": [-60, 60]},%s\n"
+        " \"sweep\": [{\"param\": \"gamma_db\", \"values\": [4, 8]}],\n"
+        " \"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"trials\": %d, \"seed\": 11,\n"
+        " \"metrics\": [\"total_power\", \"user_sinr_db\", \"max_viol\"]}\n";
+    const nisac_system *sy = nisac_system_find(NULL, "noma-isac");
+    nisac_params *p = nisac_system_params(sy);
+    nisac_params_set_named(p, "N", N);
+    nisac_params_set_named(p, "K", K);
+    double complex z[T * K * N];
+    for (int t = 0; t < T; t++) { /* the channels of trial t, stream (11, 0, t), users in the caller's order */
+        nisac_instance *inst = NULL;
+        CHECK(nisac_instance_new(sy, p, 0, NULL, 11, 0, (uint64_t)t, &inst) == 0);
+        const nisac_noma_instance *ni = inst ? nisac_noma_instance_of(inst) : NULL;
+        for (int k = 0; ni && k < K; k++)
+            for (int n = 0; n < N; n++) z[(t * K + ni->order[k]) * N + n] = ni->H[n + (size_t)N * k];
+        nisac_instance_free(inst);
+    }
+    nisac_params_free(p);
+    write_npy3(path("h3.npy"), T, K, N, z);
+    char buf[1024], cmd[1200];
+    snprintf(buf, sizeof buf, cfg, "", T);
+    write_file("drawn.json", buf);
+    snprintf(buf, sizeof buf, cfg, " \"channels\": {\"file\": \"h3.npy\"},", T);
+    write_file("file.json", buf);
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s --quiet && %s run %s --out %s --quiet", bin, path("drawn.json"),
+             path("cf-drawn"), bin, path("file.json"), path("cf-file"));
+    CHECK_MSG(sh(cmd) == 0, "%s", err);
+    CHECK_MSG(same_records(path("cf-drawn/results.csv"), path("cf-file/results.csv")),
+              "the file's channels give other records than the drawn ones");
+    /* one realisation (the first of the stack) for every trial */
+    write_npy3(path("h1.npy"), 1, K, N, z);
+    snprintf(buf, sizeof buf, cfg, " \"channels\": {\"file\": \"h1.npy\"},", 2);
+    write_file("one.json", buf);
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s --quiet", bin, path("one.json"), path("cf-one"));
+    CHECK_MSG(sh(cmd) == 0, "%s", err);
+    CHECK_MSG(trials_alike(path("cf-one/results.csv")) == 1, "one realisation: trials 0 and 1 differ");
+    CHECK_MSG(trials_alike(path("cf-drawn/results.csv")) == 0, "drawn: trials 0 and 1 alike");
+    static const struct {
+        const char *fields, *expect;
+        int trials;
+    } bad[] = {
+        {" \"channels\": {\"file\": \"h3.npy\"},", "holds 3 realisations, fewer than the 4 trials", 4},
+        {" \"channels\": {\"file\": \"nope.npy\"},", "field 'channels.file': ", 1},
+        {" \"channels\": {\"file\": 3},", "field 'channels.file': expected a .npy or .mat file name", 1},
+        {" \"system\": \"ris-noma-isac\", \"channels\": {\"file\": \"h3.npy\"},", "takes 5 explicit inputs", 1},
+    };
+    for (int i = 0; i < (int)(sizeof bad / sizeof bad[0]); i++) {
+        snprintf(buf, sizeof buf, cfg, bad[i].fields, bad[i].trials);
+        if (i == 3) { /* a ris-noma-isac config */
+            snprintf(buf, sizeof buf, "{%s \"algorithms\": [{\"algo\": \"ris-sdma\"}]}", bad[i].fields);
+        }
+        write_file("bad.json", buf);
+        snprintf(cmd, sizeof cmd, "rm -rf %s; %s run %s --out %s --quiet", path("cf-bad"), bin, path("bad.json"),
+                 path("cf-bad"));
+        CHECK_MSG(sh(cmd) == 2 && strstr(err, bad[i].expect), "case %d: '%s' lacks '%s'", i, err, bad[i].expect);
+        CHECK(!exists(path("cf-bad")));
+    }
+    /* a sweep over the users the file fixes */
+    write_file("bad.json", "{\"channels\": {\"file\": \"h3.npy\"}, \"trials\": 3, \"algorithms\": "
+                           "[{\"algo\": \"sdr-powermin\"}], \"scenario\": {\"N\": 4},"
+                           " \"sweep\": [{\"param\": \"K\", \"values\": [2, 3]}]}");
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s --quiet", bin, path("bad.json"), path("cf-bad"));
+    CHECK_MSG(sh(cmd) == 2 && strstr(err, "K=3 N=4, but the channel file holds K=2 N=4"), "'%s'", err);
+    write_file("bad.json", "{\"channels\": {\"file\": \"h3.npy\"}, \"trials\": 3, \"algorithms\": "
+                           "[{\"algo\": \"sdr-powermin\"}], \"scenario\": {\"N\": 5}}");
+    CHECK_MSG(sh(cmd) == 2 && strstr(err, "but scenario.N is 5"), "'%s'", err);
+}
+
 /* The summary against arithmetic done here: values 1,2,3,4 have mean
  * 2.5, sd sqrt(5/3), and t(0.975, 3) = 3.182446305284263 (tables). */
 static void test_summary_stats(void)
@@ -323,6 +451,7 @@ int main(void)
     RUN(test_kill_resume);
     RUN(test_bad_configs);
     RUN(test_summary_stats);
+    RUN(test_channel_file);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd)) {}

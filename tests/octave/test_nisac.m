@@ -174,27 +174,49 @@ function t_errors(tmp)
   assert(strcmp(nisac_design('noma-isac', 'sdr-powermin', 'gamma_db', 12).status, 'optimal'));   % still alive
 end
 
-function t_run_as_the_program(tmp)
-  cfg = fullfile(tmp, 'cfg.json');
+function a = run_both(tmp, name, config)
+  % runs the config text through nisac_run and through the program; their results.csv, equal
+  cfg = fullfile(tmp, [name '.json']);
   fid = fopen(cfg, 'w');
-  fprintf(fid, ['{"name": "octave", "scenario": {"N": 4, "K": 2}, "trials": 2, "seed": 5, ' ...
-                '"sweep": [{"param": "gamma_db", "values": [6, 9]}], ' ...
-                '"algorithms": [{"algo": "sdr-powermin"}], "metrics": ["total_power", "min_sinr_db"]}']);
+  fprintf(fid, '%s', config);
   fclose(fid);
-  p = nisac_run(cfg, 'out', fullfile(tmp, 'oct'));
-  [st, out] = system([getenv('NISAC') ' run ' cfg ' --out ' fullfile(tmp, 'prog') ' --quiet']);
+  p = nisac_run(cfg, 'out', fullfile(tmp, [name '-oct']));
+  [st, out] = system([getenv('NISAC') ' run ' cfg ' --out ' fullfile(tmp, [name '-prog']) ' --quiet']);
   assert(st == 0, out);
   a = fileread(p);
-  b = fileread(fullfile(tmp, 'prog', 'results.csv'));
-  assert(strcmp(a, b), 'results.csv differs');
+  assert(strcmp(a, fileread(fullfile(tmp, [name '-prog'], 'results.csv'))), 'results.csv differs');
+  assert(exist(fullfile(tmp, [name '-oct'], 'summary.md'), 'file') == 2);
+end
+
+function t_run_as_the_program(tmp)
+  a = run_both(tmp, 'cfg', ['{"name": "octave", "scenario": {"N": 4, "K": 2}, "trials": 2, "seed": 5, ' ...
+                            '"sweep": [{"param": "gamma_db", "values": [6, 9]}], ' ...
+                            '"algorithms": [{"algo": "sdr-powermin"}], "metrics": ["total_power", "min_sinr_db"]}']);
   assert(numel(strsplit(strtrim(a), "\n")) > 4);
-  assert(exist(fullfile(tmp, 'oct', 'summary.md'), 'file') == 2);
+end
+
+function t_channel_stack_from_octave(tmp)
+  % an experiment over channels from Octave: K x N x T, realisation t for trial t
+  randn('state', 3);
+  channels = randn(2, 4, 3) + 1i * randn(2, 4, 3);
+  save('-v7', fullfile(tmp, 'stack.mat'), 'channels');
+  a = run_both(tmp, 'stack', ['{"name": "stack", "scenario": {"N": 4, "K": 2}, "trials": 3, "seed": 5, ' ...
+                              '"channels": {"file": "stack.mat"}, "sweep": [{"param": "gamma_db", "values": [6, 9]}], ' ...
+                              '"algorithms": [{"algo": "sdr-powermin"}], "metrics": ["total_power", "user_sinr_db"]}']);
+  % trial 2 at 6 dB is the design nisac_design makes on realisation 3
+  r = nisac_design('noma-isac', 'sdr-powermin', 'channels', channels(:, :, 3), 'gamma_db', 6);
+  row = regexp(a, '^0,6,sdr-powermin,2,[^\n]*', 'match', 'once', 'lineanchors');
+  f = strsplit(row, ',');
+  assert(numel(f) >= 7, 'record: %s', row);
+  assert(abs(str2double(f{7}) - r.metrics.total_power) <= 1e-9 * r.metrics.total_power, ...
+         '%s vs %.17g', f{7}, r.metrics.total_power);
 end
 
 tmp = tempname();
 mkdir(tmp);
 cases = {'t_catalogue', 't_noma_isac', 't_ris_noma_isac', 't_rs_noma_isac_channels_from_octave', ...
-         't_evaluate_own_beams', 't_tables_round_trip', 't_errors', 't_run_as_the_program'};
+         't_evaluate_own_beams', 't_tables_round_trip', 't_errors', 't_run_as_the_program', ...
+         't_channel_stack_from_octave'};
 passed = 0; failed = 0;
 for i = 1:numel(cases)
   try

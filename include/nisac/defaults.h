@@ -25,6 +25,7 @@
 #define NISAC_DEF_MU 0.02          /* bisection tolerance on t (linear SINR), Section V */
 #define NISAC_DEF_RANK_TOL 1e-6    /* lambda2/lambda1 below which W_k counts as rank one:
                                       interior-point solutions of rank-one SDPs reach 1e-8..1e-10 */
+#define NISAC_DEF_REFINE_MAXITER 30 /* convex-concave steps of the rank-one refinement */
 #define NISAC_DEF_NRAND 50         /* Gaussian randomisation candidates (SDR literature uses 20-100) */
 #define NISAC_DEF_FEAS_TOL 1e-6    /* relative constraint tolerance when judging a design feasible */
 

@@ -21,6 +21,8 @@ void noma_opts_from(const nisac_params *o, uint64_t seed, noma_opts *out)
     out->feas_tol = NISAC_DEF_FEAS_TOL;
     out->oma_basis = NISAC_OMA_RATE;
     out->problem = NISAC_PROBLEM_POWERMIN;
+    out->refine = 1;
+    out->refine_maxiter = NISAC_DEF_REFINE_MAXITER;
     nisac_conic_opts_default(&out->sdp);
     out->seed = seed;
     if (!o) return;
@@ -35,6 +37,8 @@ void noma_opts_from(const nisac_params *o, uint64_t seed, noma_opts *out)
     if (!isnan(x = nisac_params_get(o, "sdp_tol"))) out->sdp.tol = x;
     if (!isnan(x = nisac_params_get(o, "sdp_maxiter"))) out->sdp.maxiter = (int)x;
     if (!isnan(x = nisac_params_get(o, "solver"))) out->sdp.solver = (nisac_solver)(int)x;
+    if (!isnan(x = nisac_params_get(o, "refine"))) out->refine = x != 0;
+    if (!isnan(x = nisac_params_get(o, "refine_maxiter"))) out->refine_maxiter = (int)x;
 }
 
 noma_out *noma_out_new(int N, int K)
@@ -163,6 +167,10 @@ int noma_finish(const noma_out *o, nisac_design_t *d, nisac_report *r)
     rc |= nisac_report_set1(r, "randomized", o->randomized);
     rc |= nisac_report_set1(r, "polished", o->polished);
     rc |= nisac_report_set1(r, "rand_feasible", o->rand_feasible);
+    rc |= nisac_report_set1(r, "refined", o->refined);
+    rc |= nisac_report_set1(r, "refine_iterations", o->refine_iters);
+    rc |= nisac_report_set1(r, "refine_rise", o->refine_rise);
+    if (isfinite(o->bound)) rc |= nisac_report_set1(r, "gap_tol", o->gap_tol);
     if (o->oma) rc |= nisac_report_set1(r, "slot_gamma", o->slot_gamma);
     return rc ? NISAC_FAIL(NISAC_ENOMEM, "report: out of memory") : NISAC_OK;
 }
@@ -273,18 +281,18 @@ int noma_build(noma_prob *P, const nisac_noma_instance *inst, const noma_spec *s
             if (s->only_user >= 0) lmax = k; /* one OMA slot: the user alone */
             for (int l = k; l <= lmax; l++) {
                 int r;
-                TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_GE, s->gamma[k] * p->sigma2));
+                const double g = s->gamma[k] * (1 + P->margin);
+                TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_GE, g * p->sigma2));
                 P->sinr_count++;
                 TRY(noma_term_quad(P, r, k, HCOL(l), HCOL(l), 1.0));
-                for (int i = k + 1; i < K; i++)
-                    TRY(noma_term_quad(P, r, i, HCOL(l), HCOL(l), -s->gamma[k]));
+                for (int i = k + 1; i < K; i++) TRY(noma_term_quad(P, r, i, HCOL(l), HCOL(l), -g));
             }
         }
     }
     /* (12e): sum_k Tr(A_m W_k) >= Ps */
     for (int m = 0; m < M && p->Ps > 0; m++) {
         int r;
-        TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_GE, p->Ps));
+        TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_GE, p->Ps * (1 + P->margin)));
         for (int k = 0; k < K; k++) TRY(noma_term_quad(P, r, k, ACOL(m), ACOL(m), 1.0));
     }
     /* (12f): -Pdiff <= sum_k Tr((A_p - A_m) W_k) <= Pdiff */
@@ -292,8 +300,8 @@ int noma_build(noma_prob *P, const nisac_noma_instance *inst, const noma_spec *s
         for (int b = a + 1; b < M; b++)
             for (int side = 0; side < 2; side++) {
                 int r;
-                TRY(r = nisac_conic_add_row(P->c, side ? NISAC_ROW_GE : NISAC_ROW_LE,
-                                            side ? -p->Pdiff : p->Pdiff));
+                const double pd = p->Pdiff * (1 - P->margin);
+                TRY(r = nisac_conic_add_row(P->c, side ? NISAC_ROW_GE : NISAC_ROW_LE, side ? -pd : pd));
                 for (int k = 0; k < K; k++) {
                     TRY(noma_term_quad(P, r, k, ACOL(a), ACOL(a), 1.0));
                     TRY(noma_term_quad(P, r, k, ACOL(b), ACOL(b), -1.0));
@@ -306,7 +314,7 @@ int noma_build(noma_prob *P, const nisac_noma_instance *inst, const noma_spec *s
         int b;
         TRY(b = nisac_conic_add_soc(P->c, 2 * npairs));
         int r;
-        TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_EQ, sqrt(p->xi * npairs)));
+        TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_EQ, sqrt(p->xi * npairs) * (1 - P->margin)));
         TRY(nisac_conic_sentry(P->c, r, b, 0, 0, 1.0));
         int j = 0;
         for (int a = 0; a < M; a++)
@@ -332,7 +340,7 @@ int noma_build(noma_prob *P, const nisac_noma_instance *inst, const noma_spec *s
     /* (8b): sum_k Tr(W_k) + sum_m sum_k Tr(A_m W_k) <= P_total */
     if (s->budget) {
         int r;
-        TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_LE, p->P_total));
+        TRY(r = nisac_conic_add_row(P->c, NISAC_ROW_LE, p->P_total * (1 - P->margin)));
         for (int k = 0; k < K; k++) {
             TRY(term_trace(P, r, k, 1.0));
             for (int m = 0; m < M; m++) TRY(noma_term_quad(P, r, k, ACOL(m), ACOL(m), 1.0));
@@ -359,7 +367,7 @@ int noma_add_robust(noma_prob *P, const nisac_noma_instance *inst, double eps)
     const int N = p->N, K = p->K;
     for (int k = 0; k < K; k++) {
         int lmax = p->decoders == NISAC_DECODERS_ALL ? K - 1 : k;
-        const double gk = inst->gamma[k];
+        const double gk = inst->gamma[k] * (1 + P->margin);
         if (!(gk > 0)) continue;
         for (int l = k; l <= lmax; l++) {
             const double complex *h = inst->H + (size_t)l * N;
@@ -424,10 +432,11 @@ int noma_rank_one(int N, int K, const double complex *Wfull, double complex *w, 
 /* Builds the problem (relaxation when dir is NULL, powers on directions
  * dir otherwise) and solves it.  The caller frees P->c in every case. */
 static int build_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_build_fn build,
-                       const void *ctx, int only_user, const double complex *dir, int verify, noma_prob *P,
-                       nisac_conic_result *res, const nisac_conic *warm)
+                       const void *ctx, int only_user, const double complex *dir, int verify, double margin,
+                       noma_prob *P, nisac_conic_result *res, const nisac_conic *warm)
 {
     int rc = noma_prob_init(P, inst, dir != NULL, dir, only_user);
+    P->margin = margin;
     if (!rc) rc = build(P, inst, ctx);
     nisac_conic_opts so = o->sdp;
     so.verify = so.verify && verify;
@@ -436,16 +445,28 @@ static int build_solve(const nisac_noma_instance *inst, const noma_opts *o, noma
     return rc;
 }
 
+/* The judge of a NOMA candidate: *feasible when every imposed family is
+ * met within feas_tol. */
+static int judge_candidate(const nisac_noma_instance *inst, const noma_opts *o, unsigned imposed,
+                           const double complex *w, int *feasible)
+{
+    nisac_noma_eval e = NISAC_NOMA_EVAL_INIT;
+    int rc = nisac_noma_evaluate(inst, w, inst->p.N, NULL, imposed, &e);
+    *feasible = !rc && e.max_viol <= o->feas_tol;
+    nisac_noma_eval_release(&e);
+    return rc;
+}
+
 /* Power re-allocation on fixed directions: the same problem with
  * W_k = p_k d_k d_k^H.  On success writes w_k = sqrt(p_k) d_k. */
 static int realloc_powers(const nisac_noma_instance *inst, const noma_opts *o, noma_build_fn build,
-                          const void *ctx, int only_user, const double complex *dir, int verify,
+                          const void *ctx, int only_user, const double complex *dir, int verify, double margin,
                           double complex *w, int *solves, int *ok, double *value)
 {
     noma_prob P;
     nisac_conic_result res;
     *ok = 0;
-    int rc = build_solve(inst, o, build, ctx, only_user, dir, verify, &P, &res, NULL);
+    int rc = build_solve(inst, o, build, ctx, only_user, dir, verify, margin, &P, &res, NULL);
     (*solves)++;
     if (!rc && (res.status == NISAC_STATUS_OPTIMAL || res.status == NISAC_STATUS_INACCURATE)) {
         const int N = inst->p.N;
@@ -461,6 +482,124 @@ static int realloc_powers(const nisac_noma_instance *inst, const noma_opts *o, n
     return rc;
 }
 
+/* Rank-one refinement (an extension beyond the paper; docs/models/noma_isac.md):
+ * the convex-concave procedure on the rank penalty.  With f the
+ * relaxation's objective, every step solves the relaxation with the
+ * objective f(W) + rho sum_k (Tr W_k - v_k^H W_k v_k), v_k the principal
+ * eigenvector of the current W_k: Tr W - lambda_max(W) is majorised by
+ * the linear Tr W - v^H W v, so each step keeps every constraint of the
+ * relaxation and does not increase F_rho(W) = f(W) + rho sum_k (Tr W_k -
+ * lambda_max(W_k)) (majorisation-minimisation; the largest relative rise
+ * is reported).  rho starts at a tenth of the objective's scale per unit
+ * trace and doubles each step (a larger rho weighs rank more than f).
+ * The steps' bounds are tightened by REFINE_MARGIN.
+ * Stops when every W_k is rank one within rank_tol, when a step fails, or
+ * after refine_maxiter steps; then the powers are re-optimised on the
+ * principal directions like any candidate.  W (N x N x K, the
+ * relaxation's solution) is overwritten.  *ok: w holds a design the
+ * model finds feasible, of objective *val. */
+/* The conic solver meets the rows to about 1e-7 of their terms, which at
+ * high SINR targets leaves a SINR or (12g) short by 1e-6..1e-5 of its
+ * bound: the refinement's steps tighten every bound by this relative
+ * margin, so that their designs lie strictly inside the constraints. */
+#define REFINE_MARGIN 1e-5
+
+static int refine(const nisac_noma_instance *inst, const noma_opts *o, noma_build_fn build, const void *ctx,
+                  int only_user, double complex *W, double bound, unsigned imposed, double complex *w, double *val,
+                  int *ok, noma_out *out)
+{
+    const int N = inst->p.N, K = inst->p.K;
+    *ok = 0;
+    *val = INFINITY;
+    double *ev = malloc(sizeof(double) * (size_t)N), *ratio = malloc(sizeof(double) * (size_t)K);
+    double complex *V = malloc(sizeof(double complex) * (size_t)N * N);
+    double complex *v = malloc(sizeof(double complex) * (size_t)N * K);
+    if (!ev || !ratio || !V || !v) {
+        free(ev), free(ratio), free(V), free(v);
+        return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
+    }
+    nisac_conic *warm = NULL;
+    double tr = 0;
+    for (int k = 0; k < K; k++)
+        for (int a = 0; a < N; a++) tr += creal(W[(size_t)k * N * N + a + (size_t)a * N]);
+    const double scale = fabs(bound) > 0 && tr > 0 ? fabs(bound) / tr : 1.0;
+    double rho = 0.1 * scale, rho_prev = 0, f = bound, F_prev = NAN;
+    int rc = NISAC_OK, it = 0;
+    out->refine_rise = 0;
+    for (;; it++) {
+        /* principal pairs of the current W, its penalty and rank ratio */
+        double pen = 0, worst = 0;
+        for (int k = 0; k < K && !rc; k++) {
+            double complex *Wk = W + (size_t)k * N * N;
+            double t = 0;
+            for (int a = 0; a < N; a++) t += creal(Wk[a + (size_t)a * N]);
+            memcpy(V, Wk, sizeof(double complex) * (size_t)N * N);
+            if ((rc = nisac_heig(N, V, N, ev, V, N))) break;
+            const double l1 = fmax(ev[N - 1], 0), l2 = N > 1 ? fmax(ev[N - 2], 0) : 0;
+            memcpy(v + (size_t)k * N, V + (size_t)(N - 1) * N, sizeof(double complex) * (size_t)N);
+            pen += fmax(t - l1, 0);
+            if (l1 > 0) worst = fmax(worst, l2 / l1);
+        }
+        if (rc) break;
+        if (it > 1) { /* the step's descent in F_rho at the rho it used (from the second step: the first
+                         starts at the relaxation's W, outside the margin) */
+            const double F = f + rho_prev * pen;
+            out->refine_rise = fmax(out->refine_rise, (F - F_prev) / fmax(fabs(F_prev), 1e-300));
+        }
+        if (worst <= o->rank_tol || it >= o->refine_maxiter) break;
+        F_prev = f + rho * pen;
+        noma_prob P;
+        nisac_conic_result res;
+        rc = noma_prob_init(&P, inst, 0, NULL, only_user);
+        P.margin = REFINE_MARGIN;
+        if (!rc) rc = build(&P, inst, ctx);
+        for (int k = 0; k < K && !rc; k++) {
+            if (P.var[k] < 0) continue;
+            rc = noma_term_quad(&P, NISAC_CONIC_OBJ, k, v + (size_t)k * N, v + (size_t)k * N, -rho);
+            if (!rc) rc = term_trace(&P, NISAC_CONIC_OBJ, k, rho);
+        }
+        nisac_conic_opts so = o->sdp;
+        so.verify = 0;
+        so.warm = warm;
+        if (!rc) rc = nisac_conic_solve(P.c, &so, &res);
+        out->solves++;
+        int good = !rc && (res.status == NISAC_STATUS_OPTIMAL || res.status == NISAC_STATUS_INACCURATE);
+        double lin = 0;
+        for (int k = 0; k < K && good && !rc; k++) {
+            if (P.var[k] < 0) continue;
+            double complex *Wk = W + (size_t)k * N * N;
+            if ((rc = nisac_conic_hvalue(P.c, P.var[k], Wk, N))) break;
+            double t = 0;
+            for (int a = 0; a < N; a++) t += creal(Wk[a + (size_t)a * N]);
+            lin += t - creal(nisac_cquad(N, v + (size_t)k * N, Wk, N, v + (size_t)k * N));
+        }
+        free(P.var);
+        nisac_conic_free(warm);
+        warm = P.c;
+        if (rc || !good) break; /* a failed step: W is the last solved iterate, or the relaxation's */
+        f = res.pobj - rho * lin;
+        rho_prev = rho;
+        rho = fmin(2 * rho, 1e4 * scale);
+    }
+    nisac_conic_free(warm);
+    out->refine_iters = it;
+    if (!rc) rc = noma_rank_one(N, K, W, v, ratio);
+    for (int k = 0; k < K && !rc; k++) { /* unit principal directions */
+        double nw = sqrt(nisac_cnorm2(N, v + (size_t)k * N));
+        for (int n = 0; n < N; n++) v[n + (size_t)k * N] = nw > 0 ? v[n + (size_t)k * N] / nw : (n == 0);
+    }
+    /* The powers on the principal directions, first as stated, then within the steps' margin. */
+    static const double margins[] = {0, REFINE_MARGIN};
+    for (int q = 0; q < 2 && !rc && !*ok; q++) {
+        int solves = 0;
+        rc = realloc_powers(inst, o, build, ctx, only_user, v, 1, margins[q], w, &solves, ok, val);
+        out->solves += solves;
+        if (!rc && *ok && only_user < 0) rc = judge_candidate(inst, o, imposed, w, ok);
+    }
+    free(ev), free(ratio), free(V), free(v);
+    return rc;
+}
+
 int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_build_fn build,
                    const void *ctx, unsigned imposed, int only_user, double round_cap,
                    noma_out *out)
@@ -469,7 +608,10 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_bui
     noma_prob P;
     nisac_conic_result res;
     out->dPdt = NAN;
-    int rc = build_solve(inst, o, build, ctx, only_user, NULL, 1, &P, &res, out->keep_warm ? out->warm : NULL);
+    /* A rank-one truncation drops at most (N - 1) rank_tol of each W_k's trace; the solver's own accuracy
+     * is about 1e-6 relative: within this relative gap to the bound a design counts as optimal. */
+    out->gap_tol = 1e-6 + (N - 1) * o->rank_tol;
+    int rc = build_solve(inst, o, build, ctx, only_user, NULL, 1, 0.0, &P, &res, out->keep_warm ? out->warm : NULL);
     out->solves++;
     if (rc) {
         nisac_conic_free(P.c);
@@ -497,6 +639,7 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_bui
     double complex *dir = nisac_calloc((size_t)N * K, sizeof(double complex));
     double complex *z = nisac_calloc((size_t)N, sizeof(double complex));
     double *ev = nisac_calloc((size_t)N, sizeof(double));
+    double complex *W0 = NULL;
     if (!Wfull || !cand || !bestW || !dir || !z || !ev) {
         rc = NISAC_FAIL(NISAC_ENOMEM, "out of memory");
         goto done;
@@ -553,6 +696,13 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_bui
             dir[n + (size_t)k * N] = nw > 0 ? out->W[n + (size_t)k * N] / nw : (n == 0);
     }
     const int ncand = rank_one ? 1 : o->nrand + 1;
+    if (!rank_one && o->refine) { /* the refinement starts from the relaxation's W */
+        if (!(W0 = nisac_calloc((size_t)N * N * K, sizeof(double complex)))) {
+            rc = NISAC_FAIL(NISAC_ENOMEM, "out of memory");
+            goto done;
+        }
+        memcpy(W0, Wfull, sizeof(double complex) * (size_t)N * N * K);
+    }
     if (ncand > 1) /* W_k^{1/2} = V diag(sqrt(max(lambda, 0))), in place of W_k */
         for (int k = 0; k < K; k++) {
             double complex *Wk = Wfull + (size_t)k * N * N;
@@ -576,7 +726,7 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_bui
         double val = INFINITY;
         /* the principal directions' verdict is checked (they may attain the
          * bound); a random candidate that fails is only dropped */
-        rc = realloc_powers(inst, o, build, ctx, only_user, dir, j == 0, cand, &solves, &ok, &val);
+        rc = realloc_powers(inst, o, build, ctx, only_user, dir, j == 0, 0.0, cand, &solves, &ok, &val);
         out->solves += solves;
         if (rc) goto done;
         if (j == 0)
@@ -584,12 +734,9 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_bui
                       val, res.pobj);
         if (!ok) continue;
         if (only_user < 0) { /* one OMA slot is judged by the caller's OMA evaluation */
-            nisac_noma_eval ev2 = NISAC_NOMA_EVAL_INIT;
-            rc = nisac_noma_evaluate(inst, cand, N, NULL, imposed, &ev2);
-            double mv2 = ev2.max_viol;
-            nisac_noma_eval_release(&ev2);
-            if (rc) goto done;
-            if (mv2 > o->feas_tol) continue;
+            int feasible = 0;
+            if ((rc = judge_candidate(inst, o, imposed, cand, &feasible))) goto done;
+            if (!feasible) continue;
         }
         if (j == 0 && val <= res.pobj + 1e-6 * (1 + fabs(res.pobj))) {
             memcpy(out->W, cand, sizeof(double complex) * (size_t)N * K);
@@ -603,10 +750,23 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_bui
             memcpy(bestW, cand, sizeof(double complex) * (size_t)N * K);
         }
     }
+    if (W0) { /* the rank-one refinement: kept when better than every candidate */
+        int ok = 0;
+        double val = INFINITY;
+        if ((rc = refine(inst, o, build, ctx, only_user, W0, res.pobj, imposed, cand, &val, &ok, out))) goto done;
+        if (ok && val < best) {
+            best = val;
+            best_j = ncand;
+            out->refined = 1;
+            memcpy(bestW, cand, sizeof(double complex) * (size_t)N * K);
+        }
+    }
     if (best_j >= 0) {
         memcpy(out->W, bestW, sizeof(double complex) * (size_t)N * K);
         out->polished = best_j == 0;
-        out->status = NISAC_STATUS_FEASIBLE;
+        /* optimal when the bound is attained within the gap tolerance */
+        out->status = best - res.pobj <= out->gap_tol * fabs(res.pobj) + 1e-12 ? NISAC_STATUS_OPTIMAL
+                                                                           : NISAC_STATUS_FEASIBLE;
     } else if (rank_one) {
         /* keep the truncated design: the re-evaluation reports its violation */
     } else {
@@ -616,6 +776,7 @@ int noma_sdr_solve(const nisac_noma_instance *inst, const noma_opts *o, noma_bui
                  out->max_rank_ratio, o->nrand + 1);
     }
 done:
+    free(W0);
     free(Wfull);
     free(cand);
     free(bestW);

@@ -41,6 +41,8 @@ typedef struct {
     nisac_oma_basis oma_basis;  /* oma-sdr: compare on rate (default) or raw slot SINR */
     nisac_problem problem;      /* oma-sdr: power minimisation or max-min */
     nisac_conic_opts sdp;       /* conic solver settings */
+    int refine;                 /* rank-one refinement of relaxations that are not rank one */
+    int refine_maxiter;         /* its convex-concave steps at most */
 } noma_opts;
 
 /* The option entries every SDR algorithm has (nrand, rank_tol, feas_tol,
@@ -60,7 +62,12 @@ extern const char *const nisac__solver_names[2];
     {"sdp_maxiter", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", NISAC_DEF_SDP_MAXITER, 1, 100000, 0, NULL, 0, NULL,   \
      0, NULL, "conic solver iteration limit"},                                                                           \
     {"max_memory_mb", NULL, NISAC_PT_INT, NISAC_PC_NONE, "MiB", NISAC_DEF_MAX_MEMORY_MB, 1, 100000000, 0, NULL,  \
-     0, NULL, 0, NULL, "refuse designs whose estimated peak memory exceeds this"}
+     0, NULL, 0, NULL, "refuse designs whose estimated peak memory exceeds this"},                                \
+    {"refine", NULL, NISAC_PT_BOOL, NISAC_PC_NONE, "", 1, 0, 1, 0, NULL, 0, NULL, 0, NULL,                       \
+     "when the relaxation is not rank one: convex-concave rank-penalty steps from it (an extension beyond the "    \
+     "paper; false: the paper's randomisation alone)"},                                                            \
+    {"refine_maxiter", NULL, NISAC_PT_INT, NISAC_PC_NONE, "", NISAC_DEF_REFINE_MAXITER, 1, 1000, 0, NULL, 0,     \
+     NULL, 0, NULL, "convex-concave steps of the refinement at most"}
 
 /* The settings of an option set (entries absent from its table keep
  * their defaults) and the algorithm's seed. */
@@ -81,6 +88,11 @@ typedef struct {
     int randomized;       /* Gaussian randomisation was used */
     int polished;         /* powers re-optimised on the principal directions */
     int rand_feasible;    /* candidates that were feasible */
+    int refined;          /* the design comes from the rank-one refinement */
+    int refine_iters;     /* its convex-concave steps */
+    double refine_rise;   /* largest relative rise of the penalised objective over one step (MM: <= 0 up to
+                             the solver's accuracy) */
+    double gap_tol;       /* the relative gap to the bound within which the design counts as optimal */
     unsigned imposed;     /* constraint families the design must meet (NISAC_C_*) */
     double slot_gamma;    /* oma-sdr power minimisation: the slot SINR target used */
     int oma;              /* an OMA design */
@@ -125,6 +137,7 @@ typedef struct {
     int *var;                  /* K: block or scalar index of W_k (-1: not in this problem) */
     int sinr_first, sinr_count; /* the (12b) rows, added in order k, l (noma_build) */
     int sinr_only;             /* the only_user of those rows (-1: all users) */
+    double margin;             /* relative tightening of the bounds (0: as stated; noma_build, noma_add_robust) */
 } noma_prob;
 
 /* What to put into the problem. */

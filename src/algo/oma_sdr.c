@@ -55,6 +55,7 @@ static int oma_run(const nisac_noma_instance *inst, const noma_opts *o, const vo
         memset(sc->W, 0, sizeof(double complex) * (size_t)N * K);
         sc->solves = 0;
         sc->randomized = 0;
+        sc->refined = 0;
         sc->note[0] = 0;
         rc = noma_sdr_solve(inst, o, noma_build_spec, &s, out->imposed, u, INFINITY, sc);
         if (rc) break;
@@ -64,17 +65,20 @@ static int oma_run(const nisac_noma_instance *inst, const noma_opts *o, const vo
         out->rank_ratio[u] = sc->rank_ratio[u];
         out->max_rank_ratio = fmax(out->max_rank_ratio, sc->rank_ratio[u]);
         out->randomized |= sc->randomized;
+        out->refined |= sc->refined;
         out->sdp_gap = fmax(out->sdp_gap, sc->sdp_gap);
         out->sdp_pinf = fmax(out->sdp_pinf, sc->sdp_pinf);
         out->sdp_obj += sc->sdp_obj / K;
         if (status_rank(sc->status) > status_rank(out->status)) {
             out->status = sc->status;
-            snprintf(out->note, sizeof out->note, "slot %d: %.120s", u, sc->note);
+            if (sc->note[0]) snprintf(out->note, sizeof out->note, "slot %d: %.120s", u, sc->note);
         }
     }
     noma_out_free(sc);
     free(gam);
-    out->bound = out->sdp_obj;
+    /* power minimisation: the slots' mean relaxation optimum bounds the design's mean objective; max-SINR
+     * slots have no bound in the metric's terms */
+    out->bound = maxmin ? NAN : out->sdp_obj;
     return rc;
 }
 

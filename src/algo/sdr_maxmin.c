@@ -23,16 +23,22 @@ typedef struct {
  * P_total): this is monotone in t and its threshold bounds the max-min
  * SINR from above.  The design recovered from the relaxation (rank one,
  * or by randomisation) is judged separately by the model. */
-static int probe(const nisac_noma_instance *inst, const noma_opts *o, double t,
-                 noma_out *scratch, double *gam, probe_t *pr)
+static int probe_at(const nisac_noma_instance *inst, const noma_opts *o, double t, int refine,
+                    noma_out *scratch, double *gam, probe_t *pr)
 {
     nisac_noma_instance at = *inst;
     at.gamma = gam;
     for (int k = 0; k < inst->p.K; k++) at.gamma[k] = t;
-    noma_spec s = {at.gamma, 1.0, 1.0, 0, -1, -1};
+    /* the bisection's probes recover designs as the paper does; the refinement (with (8b) as a row, so that
+     * its designs stay within the budget) runs once, at the end */
+    noma_spec s = {at.gamma, 1.0, 1.0, refine, -1, -1};
+    noma_opts q = *o;
+    q.refine = refine && o->refine;
+    o = &q;
     unsigned imposed = NISAC_C_POWERMIN | (inst->p.sic_power_order ? NISAC_C_SICORDER : 0u);
     scratch->randomized = 0;
     scratch->polished = 0;
+    scratch->refined = 0;
     scratch->note[0] = 0;
     int rc = noma_sdr_solve(&at, o, noma_build_spec, &s, imposed, -1,
                             inst->p.P_total * (1.0 + o->feas_tol), scratch);
@@ -66,6 +72,12 @@ static int probe(const nisac_noma_instance *inst, const noma_opts *o, double t,
     return NISAC_OK;
 }
 
+static int probe(const nisac_noma_instance *inst, const noma_opts *o, double t, noma_out *scratch, double *gam,
+                 probe_t *pr)
+{
+    return probe_at(inst, o, t, 0, scratch, gam, pr);
+}
+
 /* log(P* / P_total); P* = 0 (nothing to transmit) maps far below 0. */
 static double gval(double pstar, double ptot)
 {
@@ -92,6 +104,9 @@ static void note_probe(noma_out *out, const noma_out *s, const probe_t *pr,
     out->randomized = s->randomized;
     out->polished = s->polished;
     out->rand_feasible = s->rand_feasible;
+    out->refined = s->refined;
+    out->refine_iters = s->refine_iters;
+    out->refine_rise = s->refine_rise;
 }
 
 static int maxmin_run(const nisac_noma_instance *inst, const noma_opts *o, const void *ctx, noma_out *out)
@@ -243,6 +258,11 @@ closing:
         note_probe(out, sc, &pr, 0.0, &have, &best);
         any |= pr.feasible;
     }
+    /* Rank-one refinement at the last feasible t when no design recovered so far is within mu of it. */
+    if (!rc && o->refine && out->t > 0 && (!have || best < out->t - o->mu)) {
+        if ((rc = probe_at(inst, o, out->t, 1, sc, gam, &pr))) goto done;
+        note_probe(out, sc, &pr, out->t, &have, &best);
+    }
 done:
     out->solves += sc->solves;
     if (!rc && !have) {
@@ -269,6 +289,8 @@ done:
     noma_out_free(sc);
     free(gam);
     out->bound = out->t > 0 ? out->t : NAN;
+    /* the design's min SINR lies within mu (and the judge's tolerance) of the bound t when optimal */
+    out->gap_tol = out->t > 0 ? o->mu / out->t + o->feas_tol : NAN;
     return rc;
 }
 

@@ -181,6 +181,8 @@ static void print_json(const nisac_scenario *sc, const nisac_instance *inst, con
     json_object_set_new(j, "objective", jnum(r->objective));
     json_object_set_new(j, "objective_metric", r->objective_metric ? json_string(r->objective_metric) : json_null());
     json_object_set_new(j, "bound", jnum(r->bound));
+    json_object_set_new(j, "bound_gap", jnum(isfinite(r->bound) && r->bound != 0
+                                                 ? fabs(r->objective - r->bound) / fabs(r->bound) : NAN));
     json_object_set_new(j, "solver_rel_gap", jnum(r->gap));
     json_object_set_new(j, "solver_primal_infeasibility", jnum(r->pinf));
     json_object_set_new(j, "solves", json_integer(r->solves));

@@ -64,7 +64,7 @@ static const nisac_constraint_def constraints[] = {
 
 enum { M_OBJECTIVE, M_MIN_SINR, M_USER_SINR, M_T, M_TOTAL, M_COMM, M_SENSE_SUM, M_SENSE, M_MIN_RATE, M_RATE_SINR,
        M_SUM_RATE, M_USER_RATE, M_BEAM_POWER, M_XCORR, M_MAX_VIOL, M_WORST, M_GAMMA, M_OUTAGE, M_SOLVES,
-       M_ITERATIONS, M_RANK, M_RANDOMIZED, M_WALL, M_ORDER, M_COUNT };
+       M_ITERATIONS, M_RANK, M_RANDOMIZED, M_WALL, M_ORDER, M_BOUND_GAP, M_REFINED, M_COUNT };
 
 #define DA (NISAC_MF_DESIGN | NISAC_MF_ALWAYS)
 static const nisac_metric_def metrics[M_COUNT] = {
@@ -93,6 +93,9 @@ static const nisac_metric_def metrics[M_COUNT] = {
     {"randomized", "", -1, NISAC_PC_NONE, DA, "1 when Gaussian randomisation was used"},
     {"wall", "s", -1, NISAC_PC_NONE, DA, "seconds of the design (varies run to run: breaks byte-identity)"},
     {"user_order", "", D_USER, NISAC_PC_NONE, DA, "the caller's index (from 1) of the user at each SIC position"},
+    {"bound_gap", "", -1, NISAC_PC_NONE, DA,
+     "|objective - bound| / |bound|: the design's objective against the relaxation's bound (linear SINR for max-min)"},
+    {"refined", "", -1, NISAC_PC_NONE, DA, "1 when the design comes from the rank-one refinement"},
 };
 
 static const nisac_input_def inputs[] = {
@@ -266,6 +269,11 @@ static int evaluate(const nisac_instance *inst, const nisac_design_t *d, const n
     v[M_RANK][0] = nisac_report_get1(r, "max_rank_ratio", 0);
     v[M_RANDOMIZED][0] = nisac_report_get1(r, "randomized", 0);
     v[M_WALL][0] = r ? r->wall : 0;
+    v[M_REFINED][0] = nisac_report_get1(r, "refined", 0);
+    v[M_BOUND_GAP][0] = NAN;
+    for (int i = 0; r && r->objective_metric && isfinite(r->bound) && r->bound != 0 && i < M_COUNT; i++)
+        if (!strcmp(metrics[i].name, r->objective_metric))
+            v[M_BOUND_GAP][0] = fabs(v[i][0] - r->bound) / fabs(r->bound);
     double viol[] = {ne.viol_sinr, ne.viol_sense, ne.viol_diff, ne.viol_xcorr, ne.viol_budget, ne.viol_sicorder,
                      rviol};
     memcpy(ev->viol, viol, sizeof viol);

@@ -232,7 +232,7 @@ static void test_bad_configs(void)
         {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"sweep\": [{\"param\": \"Q\", \"values\": [1]}]}", "field 'sweep[0].param': unknown sweep parameter 'Q'"},
         {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"sweep\": [{\"param\": \"K\", \"values\": [2, 0]}]}", "field 'sweep[0].values[1]': expected an integer in 1..100000, got 0"},
         {"{\"system\": \"ris\", \"algorithms\": [{\"algo\": \"sdr-powermin\"}]}", "c.json:1:2: field 'system': unknown system 'ris' (known: noma-isac, ris-noma-isac, rs-noma-isac)"},
-        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\", \"options\": {\"mu\": 0.1}}]}", "field 'algorithms[0].options.mu': unknown option (known: solver, nrand, rank_tol, feas_tol, sdp_tol, sdp_maxiter, max_memory_mb)"},
+        {"{\"algorithms\": [{\"algo\": \"sdr-powermin\", \"options\": {\"mu\": 0.1}}]}", "field 'algorithms[0].options.mu': unknown option (known: solver, nrand, rank_tol, feas_tol, sdp_tol, sdp_maxiter, max_memory_mb, refine, refine_maxiter)"},
         {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"scenario\": {\"targets_deg\": [10, 95]}}", "field 'scenario.targets_deg[1]': targets_deg must be in [-90, 90] deg, got 95"},
         {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"sweep\": [{\"param\": \"targets_deg\", \"values\": [1]}]}", "unknown sweep parameter 'targets_deg'"},
         {"{\"algorithms\": [{\"algo\": \"sdr-powermin\"}], \"vectors\": \"tall\"}", "field 'vectors': expected one of auto|wide|long"},

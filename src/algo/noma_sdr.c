@@ -588,9 +588,10 @@ static int refine(const nisac_noma_instance *inst, const noma_opts *o, noma_buil
         double nw = sqrt(nisac_cnorm2(N, v + (size_t)k * N));
         for (int n = 0; n < N; n++) v[n + (size_t)k * N] = nw > 0 ? v[n + (size_t)k * N] / nw : (n == 0);
     }
-    /* The powers on the principal directions, first as stated, then within the steps' margin. */
+    /* The powers on the principal directions, first as stated, then within the steps' margin (an OMA
+     * slot, which the caller judges, at once within the margin). */
     static const double margins[] = {0, REFINE_MARGIN};
-    for (int q = 0; q < 2 && !rc && !*ok; q++) {
+    for (int q = only_user >= 0; q < 2 && !rc && !*ok; q++) {
         int solves = 0;
         rc = realloc_powers(inst, o, build, ctx, only_user, v, 1, margins[q], w, &solves, ok, val);
         out->solves += solves;

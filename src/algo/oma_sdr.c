@@ -66,6 +66,7 @@ static int oma_run(const nisac_noma_instance *inst, const noma_opts *o, const vo
         out->max_rank_ratio = fmax(out->max_rank_ratio, sc->rank_ratio[u]);
         out->randomized |= sc->randomized;
         out->refined |= sc->refined;
+        out->gap_tol = fmax(out->gap_tol, sc->gap_tol);
         out->sdp_gap = fmax(out->sdp_gap, sc->sdp_gap);
         out->sdp_pinf = fmax(out->sdp_pinf, sc->sdp_pinf);
         out->sdp_obj += sc->sdp_obj / K;

@@ -45,7 +45,7 @@ static void print_table_entry(FILE *f, const char *flag, const nisac_param_def *
     } else
         nisac_param_format(d, d->def, def, sizeof def);
     char lhs[96];
-    if (d->type == NISAC_PT_BOOL) snprintf(lhs, sizeof lhs, "%s", flag);
+    if (d->type == NISAC_PT_BOOL) snprintf(lhs, sizeof lhs, "%s [B]", flag);
     else
         snprintf(lhs, sizeof lhs, "%s %s", flag,
                  d->type == NISAC_PT_LIST ? "LIST" : d->type == NISAC_PT_CHOICE ? "NAME" : d->type == NISAC_PT_TEXT ? "TEXT" : "X");
@@ -137,9 +137,10 @@ static int table_flag(nisac_params *p, const char *a, const char *v, int *used, 
     if (i < 0) return 0;
     const nisac_param_def *d = &p->defs[i];
     char why[256];
-    if (d->type == NISAC_PT_BOOL) {
-        *used = 1;
-        p->v[i] = 1;
+    if (d->type == NISAC_PT_BOOL) { /* a switch, or followed by true or false */
+        const int given = v && (!strcmp(v, "true") || !strcmp(v, "false"));
+        *used = given ? 2 : 1;
+        p->v[i] = given ? v[0] == 't' : 1;
         return 0;
     }
     *used = 2;

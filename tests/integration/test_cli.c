@@ -384,6 +384,29 @@ static void test_api_as_the_program(void)
     api_as_program("rs-noma-isac", "hao-sca", rs, rs_v, 4, 2, &in, flags);
 }
 
+/* Booleans: a switch, or followed by true/false; --refine false gives the paper's procedure (on this
+ * channel its randomisation fails where the refinement recovers a design near the bound). */
+static void test_bool_flags(void)
+{
+    CHECK(sh("solve --algo sdr-powermin --gamma-db 20 --seed 3 --refine false --json", out, sizeof out, err,
+             sizeof err) == 0);
+    json_t *a = json_loads(out, 0, NULL);
+    CHECK(sh("solve --algo sdr-powermin --gamma-db 20 --seed 3 --refine --json", out, sizeof out, err, sizeof err) == 0);
+    json_t *b = json_loads(out, 0, NULL);
+    CHECK(a && b);
+    if (a && b) {
+        CHECK(!strcmp(json_string_value(json_object_get(a, "status")), "rounding_failed"));
+        CHECK(!strcmp(json_string_value(json_object_get(b, "status")), "feasible"));
+        const double gap = json_number_value(json_object_get(b, "bound_gap"));
+        CHECK_MSG(gap >= 0 && gap < 1e-3, "refined gap %g", gap);
+        CHECK(json_number_value(json_object_get(json_object_get(b, "diagnostics"), "refined")) == 1);
+    }
+    json_decref(a);
+    json_decref(b);
+    CHECK(sh("solve --sic-order false --gamma-db 10 --algo sdr-powermin", out, sizeof out, err, sizeof err) == 0);
+    CHECK(sh("solve --sic-order --gamma-db 10 --algo sdr-powermin", out, sizeof out, err, sizeof err) == 0);
+}
+
 static void test_bad_flags(void)
 {
     expect_bad("solve --N abc", "--N");
@@ -455,6 +478,7 @@ int main(void)
     RUN(test_train);
     RUN(test_save_design);
     RUN(test_api_as_the_program);
+    RUN(test_bool_flags);
     RUN(test_bad_flags);
     RUN(test_bad_json);
     RUN(test_help_from_tables);

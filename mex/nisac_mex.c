@@ -166,10 +166,11 @@ static void set_value(held *c, nisac_params *p, const char *name, const mxArray 
         fail(c, "%s: field '%s': expected a real number", what, name);
     size_t n = mxGetNumberOfElements(v);
     if (d->type == NISAC_PT_LIST) {
+        if (!mxIsDouble(v)) fail(c, "%s: field '%s': expected a double vector", what, name);
         double *x = malloc((n ? n : 1) * sizeof *x);
         if (!x) fail(c, "%s: out of memory", what);
         for (size_t k = 0; k < n; k++) {
-            x[k] = mxIsDouble(v) ? mxGetPr(v)[k] : mxGetScalar(v);
+            x[k] = mxGetPr(v)[k];
             if (!isfinite(x[k])) {
                 free(x);
                 fail(c, "%s: field '%s': expected finite numbers", what, name);

@@ -89,6 +89,10 @@ function t_noma_isac(tmp)
   c = cli(['--algo sdr-powermin --gamma-db 12 --seed 3 --save-design ' f]);
   r = nisac_design('noma-isac', 'sdr-powermin', 'gamma_db', 12, 'seed', 3);
   same_as_program(r, c, f);
+  f = fullfile(tmp, 'noma-targets.mat');   % a list parameter from a vector
+  c = cli(['--algo sdr-powermin --gamma-db 12 --seed 3 --targets -30,30 --save-design ' f]);
+  r = nisac_design('noma-isac', 'sdr-powermin', 'gamma_db', 12, 'seed', 3, 'targets_deg', [-30 30]);
+  same_as_program(r, c, f);
 end
 
 function t_ris_noma_isac(tmp)

@@ -288,19 +288,19 @@ static int trials_alike(const char *file)
     char *t = slurp(file, &len);
     if (!t) return -1;
     static char rec[2][16][512]; /* [trial][point] without the trial field */
-    int seen = 0;
+    unsigned seen = 0;
     for (char *l = strtok(t, "\n"); l; l = strtok(NULL, "\n")) {
         int pt, tr, n = 0;
         if (l[0] == '#' || sscanf(l, "%d,%*[^,],%*[^,],%d,%n", &pt, &tr, &n) != 2 || tr > 1 || pt > 15) continue;
         char *c3 = l; /* the record from its fourth field on */
         for (int f = 0; f < 3; f++) c3 = strchr(c3, ',') + 1;
         snprintf(rec[tr][pt], sizeof rec[tr][pt], "%.*s%s", (int)(c3 - l), l, strchr(c3, ','));
-        seen |= 1 << (2 * pt + tr);
+        seen |= 1u << (2 * pt + tr);
     }
     free(t);
     int alike = seen != 0;
     for (int pt = 0; pt < 16; pt++)
-        if (seen & (3 << (2 * pt))) alike &= !strcmp(rec[0][pt], rec[1][pt]);
+        if (seen & (3u << (2 * pt))) alike &= !strcmp(rec[0][pt], rec[1][pt]);
     return alike;
 }
 

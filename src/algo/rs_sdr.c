@@ -113,8 +113,11 @@ static int psd_project(sdr_t *s, double complex *U, double *lam)
     return NISAC_OK;
 }
 
-/* One SCA SDP around the current point; on success s->W holds its solution. */
-static int sca_sdp(sdr_t *s, const double *ipn, const nisac_conic_opts *co, nisac_conic_result *res)
+/* One SCA SDP around the current point; on success s->W holds its solution.  rho > 0 adds the rank
+ * penalty rho sum_j (Tr W_j - v_j^H W_j v_j) to the objective (pv: the beams' unit principal vectors,
+ * M per beam), the refinement's convex-concave step. */
+static int sca_sdp(sdr_t *s, const double *ipn, const nisac_conic_opts *co, double rho, const double complex *pv,
+                   nisac_conic_result *res)
 {
     ws *w = &s->w;
     const nisac_rs_instance *ri = s->ri;
@@ -208,6 +211,11 @@ static int sca_sdp(sdr_t *s, const double *ipn, const nisac_conic_opts *co, nisa
         nn /= 2;
     }
     if (!rc) rc = nisac_conic_scalar(c, NISAC_CONIC_OBJ, node[0], -1);
+    for (int j = 0; j < na && !rc && rho > 0; j++) {
+        const double complex *v = pv + (size_t)(w->b0 + j) * M;
+        rc = nisac_conic_hquad(c, NISAC_CONIC_OBJ, blk[j], v, v, -rho);
+        for (int i = 0; i < M && !rc; i++) rc = nisac_conic_hentry(c, NISAC_CONIC_OBJ, blk[j], i, i, rho);
+    }
     if (!rc) rc = nisac_conic_solve(c, co, res);
     if (!rc && nisac_status_has_design(res->status))
         for (int j = 0; j < na && !rc; j++)
@@ -215,6 +223,100 @@ static int sca_sdp(sdr_t *s, const double *ipn, const nisac_conic_opts *co, nisa
 out:
     nisac_conic_free(c);
     return rc < 0 ? rc : 0;
+}
+
+/* Beams cand (M x nb) scaled to full power and judged by the exact objective (-INFINITY: no power).
+ * Y: n x nb scratch, tot: the objective's scratch. */
+static double judge_beams(sdr_t *s, double complex *cand, double complex *Y, double *tot)
+{
+    const nisac_rs_instance *ri = s->ri;
+    const int M = s->M, nb = s->w.nb;
+    double pw = 0;
+    for (size_t i = 0; i < (size_t)M * nb; i++) pw += abs2(cand[i]);
+    if (!(pw > 0)) return -INFINITY;
+    const double sc = sqrt(ri->p.P_max / pw);
+    for (size_t i = 0; i < (size_t)M * nb; i++) cand[i] *= sc;
+    /* Y = V^H W: the users' and the targets' products */
+    nisac_cgemm('C', 'N', ri->K, nb, M, 1, ri->Hhat, M, cand, M, 0, Y, s->w.n);
+    if (ri->L > 0) nisac_cgemm('C', 'N', ri->L, nb, M, 1, ri->A, M, cand, M, 0, Y + ri->K, s->w.n);
+    return objective(&s->w, Y, ri->p.P_max, 0, tot);
+}
+
+/* The geometric mean of the current leaves (the SDPs' objective, taken at the relaxed point). */
+static double leaves_gm(const sdr_t *s)
+{
+    double lg = 0;
+    for (int i = 0; i < s->nleaf; i++) lg += log2(s->zleaf[i]);
+    return exp2(lg / (double)(1 << s->levels));
+}
+
+/* The refinement (an extension beyond the paper, as for noma-isac; docs/models/rs_noma_isac.md): SCA
+ * steps with the rank penalty rho sum_j (Tr W_j - v_j^H W_j v_j) added, v_j the current principal
+ * vectors, rho from a tenth of the geometric mean per unit trace, doubling, until every W_j is rank one
+ * within rank_tol (the penalty against the beams' total trace) or refine_maxiter steps.  Each step's
+ * cones are inner approximations tight at the current point, so in exact arithmetic F = -(geometric
+ * mean) + rho (Tr - lambda_max) does not rise; a step that raises it (the solver's accuracy at a large
+ * rho) is undone and ends the steps (*rise: the largest relative rise seen).  On return s->W is the refined point and pv the unit principal vectors scaled by
+ * sqrt(lambda_1), i.e. the rank-one beams. */
+static int refine_rs(sdr_t *s, double *ipn, const noma_opts *no, double complex *Wold, double complex *U, double *lam,
+                     double complex *pv, int *iters, int *solves, double *rise)
+{
+    const int M = s->M;
+    const size_t MM = (size_t)M * M;
+    nisac_conic_opts co = no->sdp;
+    double tr = 0;
+    for (int b = s->w.b0; b < s->w.b1; b++)
+        for (int i = 0; i < M; i++) tr += creal(s->W[MM * b + (size_t)i * M + i]);
+    const double scale = tr > 0 ? leaves_gm(s) / tr : 1;
+    double rho = 0.1 * scale, rho_prev = 0, F_prev = NAN;
+    int rc = NISAC_OK, stop = 0;
+    *rise = 0;
+    for (*iters = 0;; (*iters)++) {
+        double pen = 0, trace = 0;
+        for (int b = s->w.b0; b < s->w.b1 && !rc; b++) {
+            memcpy(U, s->W + MM * b, sizeof(double complex) * MM);
+            if ((rc = nisac_heig(M, U, M, lam, U, M))) break;
+            double t = 0;
+            for (int i = 0; i < M; i++) t += fmax(lam[i], 0);
+            pen += t - fmax(lam[M - 1], 0);
+            trace += t;
+            for (int i = 0; i < M; i++) pv[(size_t)b * M + i] = U[(size_t)(M - 1) * M + i];
+        }
+        if (rc) break;
+        const double F = -leaves_gm(s) + rho_prev * pen;
+        if (*iters > 0 && F > F_prev + 1e-9 * fabs(F_prev)) {
+            /* the solver's inaccuracy at a large rho: a step that raised F is undone, and the steps end */
+            *rise = fmax(*rise, (F - F_prev) / fabs(F_prev));
+            memcpy(s->W, Wold, sizeof(double complex) * MM * s->w.nb);
+            relaxed(s, ipn);
+            stop = 1;
+        }
+        /* rank one within rank_tol of the beams' total power (a beam with no power has no rank to fix) */
+        if (pen <= no->rank_tol * trace || *iters >= no->refine_maxiter || stop) {
+            for (int b = s->w.b0; b < s->w.b1; b++) { /* the rank-one beams */
+                memcpy(U, s->W + MM * b, sizeof(double complex) * MM);
+                if ((rc = nisac_heig(M, U, M, lam, U, M))) break;
+                for (int i = 0; i < M; i++) pv[(size_t)b * M + i] = sqrt(fmax(lam[M - 1], 0)) * U[(size_t)(M - 1) * M + i];
+            }
+            break;
+        }
+        F_prev = -leaves_gm(s) + rho * pen;
+        nisac_conic_result res;
+        memcpy(Wold, s->W, sizeof(double complex) * MM * s->w.nb);
+        if ((rc = sca_sdp(s, ipn, &co, rho, pv, &res))) break;
+        (*solves)++;
+        if (!nisac_status_has_design(res.status)) { /* a failed step: back to the last point */
+            memcpy(s->W, Wold, sizeof(double complex) * MM * s->w.nb);
+            relaxed(s, ipn);
+            stop = 1; /* extract the beams at once */
+            continue;
+        }
+        if ((rc = psd_project(s, U, lam))) break;
+        relaxed(s, ipn);
+        rho_prev = rho;
+        rho = fmin(2 * rho, 1e4 * scale);
+    }
+    return rc;
 }
 
 static int design(const nisac_instance *inst, const nisac_params *opts, uint64_t seed, nisac_design_t *d,
@@ -275,7 +377,7 @@ static int design(const nisac_instance *inst, const nisac_params *opts, uint64_t
         nisac_conic_opts co = no.sdp;
         while (it < max_iter) {
             memcpy(Wold, s.W, sizeof(double complex) * MM * nb);
-            if ((rc = sca_sdp(&s, ipn, &co, &res))) break;
+            if ((rc = sca_sdp(&s, ipn, &co, 0, NULL, &res))) break;
             solves++;
             if (!nisac_status_has_design(res.status)) {
                 memcpy(s.W, Wold, sizeof(double complex) * MM * nb);
@@ -317,7 +419,6 @@ static int design(const nisac_instance *inst, const nisac_params *opts, uint64_t
         }
         for (int t = 0; t <= no.nrand && !rc; t++) {
             memset(cand, 0, sizeof(double complex) * (size_t)M * nb);
-            double pw = 0;
             for (int b = w->b0; b < w->b1; b++) {
                 double complex *v = cand + (size_t)b * M;
                 const double complex *Vb = Ub + MM * b;
@@ -327,22 +428,32 @@ static int design(const nisac_instance *inst, const nisac_params *opts, uint64_t
                     const double sl = sqrt(lb[(size_t)b * M + i]);
                     for (int q = 0; q < M; q++) v[q] += Vb[(size_t)i * M + q] * sl * xi;
                 }
-                for (int q = 0; q < M; q++) pw += abs2(v[q]);
             }
-            if (!(pw > 0)) continue;
-            const double sc = sqrt(p->P_max / pw);
-            for (size_t i = 0; i < (size_t)M * nb; i++) cand[i] *= sc;
-            /* Y = V^H W: the users' and the targets' products */
-            nisac_cgemm('C', 'N', K, nb, M, 1, ri->Hhat, M, cand, M, 0, Y, w->n);
-            if (L > 0) nisac_cgemm('C', 'N', L, nb, M, 1, ri->A, M, cand, M, 0, Y + K, w->n);
-            const double fc = objective(w, Y, p->P_max, 0, tot);
+            const double fc = judge_beams(&s, cand, Y, tot);
             if (fc > best) {
                 best = fc;
                 randomized = t > 0;
                 memcpy(bestW, cand, sizeof(double complex) * (size_t)M * nb);
             }
         }
+        /* the refinement from the relaxed point: its rank-one beams replace the best candidate when better */
+        int refined = 0, riters = 0;
+        double rise = 0;
+        if (!rc && no.refine && maxratio > no.rank_tol) {
+            memset(cand, 0, sizeof(double complex) * (size_t)M * nb);
+            rc = refine_rs(&s, ipn, &no, Wold, U, lam, cand, &riters, &solves, &rise);
+            const double fc = rc ? -INFINITY : judge_beams(&s, cand, Y, tot);
+            if (fc > best) {
+                best = fc;
+                refined = 1;
+                randomized = 0;
+                memcpy(bestW, cand, sizeof(double complex) * (size_t)M * nb);
+            }
+        }
         if (!rc) {
+            nisac_report_set1(r, "refined", refined);
+            nisac_report_set1(r, "refine_iterations", riters);
+            nisac_report_set1(r, "refine_rise", rise);
             memcpy(d->blocks[0].z, bestW, sizeof(double complex) * (size_t)M * G);
             memcpy(d->blocks[1].z, bestW + (size_t)M * G, sizeof(double complex) * (size_t)M * K);
             memcpy(d->blocks[2].z, bestW + (size_t)M * (G + K), sizeof(double complex) * (size_t)M);

@@ -369,21 +369,34 @@ _L.nisac_evaluate.argtypes = [ctypes.c_void_p, ctypes.POINTER(_Design), ctypes.c
                               ctypes.POINTER(_Eval)]
 
 
+_metric_tables = {}
+
+
+def _metric_table(sysp):
+    """(name, conv, scalar, pointer to the metric's definition) per metric of a system, looked up once."""
+    key = ctypes.addressof(sysp.contents)
+    t = _metric_tables.get(key)
+    if t is None:
+        sy = sysp.contents
+        base = ctypes.addressof(sy.metrics.contents)
+        size = ctypes.sizeof(_Metric)
+        t = [(sy.metrics[i].name.decode(), sy.metrics[i].conv, sy.metrics[i].dim < 0,
+              ctypes.cast(base + i * size, ctypes.POINTER(_Metric))) for i in range(sy.nmetrics)]
+        _metric_tables[key] = t
+    return t
+
+
 def _metrics(sysp, e):
     out = {}
-    sy = sysp.contents
-    for i in range(sy.nmetrics):
-        m = sy.metrics[i]
+    for i, (name, conv, scalar, mp) in enumerate(_metric_table(sysp)):
         n = e.len[i]
-        if m.conv == 0 and m.dim < 0 and n == 1:
-            out[m.name.decode()] = e.val[i][0]
-            continue
-        if m.conv == 0:
-            vals = np.ctypeslib.as_array(e.val[i], shape=(n,)).copy() if n > 0 else np.zeros(0)
+        v = e.val[i]
+        if scalar and n == 1:
+            out[name] = v[0] if conv == 0 else _L.nisac_metric_to_record(mp, v[0])
+        elif conv == 0:
+            out[name] = np.ctypeslib.as_array(v, shape=(n,)).copy() if n > 0 else np.zeros(0)
         else:
-            mp = ctypes.pointer(sy.metrics[i])
-            vals = np.array([_L.nisac_metric_to_record(mp, e.val[i][j]) for j in range(n)])
-        out[m.name.decode()] = float(vals[0]) if m.dim < 0 and n == 1 else vals
+            out[name] = np.array([_L.nisac_metric_to_record(mp, v[j]) for j in range(n)])
     return out
 
 

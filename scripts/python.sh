@@ -3,8 +3,8 @@
 # figure scripts: the first python3 on the PATH that imports NumPy and
 # pytest, else the system's own (where Debian's python3-numpy and
 # python3-pytest install), else plain python3 (the tests then say what
-# is missing).  A python3 of a version manager ahead of the system's on
-# the PATH usually lacks Debian's packages, hence the search.
+# is missing).  Another python3 earlier on the PATH may not see
+# Debian's packages, hence the search.
 need='import numpy, pytest'
 IFS=:
 for d in $PATH /usr/bin; do

@@ -511,11 +511,11 @@ static int refine(const nisac_noma_instance *inst, const noma_opts *o, noma_buil
     const int N = inst->p.N, K = inst->p.K;
     *ok = 0;
     *val = INFINITY;
-    double *ev = malloc(sizeof(double) * (size_t)N), *ratio = malloc(sizeof(double) * (size_t)K);
+    double *ev = malloc(sizeof(double) * (size_t)N);
     double complex *V = malloc(sizeof(double complex) * (size_t)N * N);
     double complex *v = malloc(sizeof(double complex) * (size_t)N * K);
-    if (!ev || !ratio || !V || !v) {
-        free(ev), free(ratio), free(V), free(v);
+    if (!ev || !V || !v) {
+        free(ev), free(V), free(v);
         return NISAC_FAIL(NISAC_ENOMEM, "out of memory");
     }
     nisac_conic *warm = NULL;
@@ -583,11 +583,7 @@ static int refine(const nisac_noma_instance *inst, const noma_opts *o, noma_buil
     }
     nisac_conic_free(warm);
     out->refine_iters = it;
-    if (!rc) rc = noma_rank_one(N, K, W, v, ratio);
-    for (int k = 0; k < K && !rc; k++) { /* unit principal directions */
-        double nw = sqrt(nisac_cnorm2(N, v + (size_t)k * N));
-        for (int n = 0; n < N; n++) v[n + (size_t)k * N] = nw > 0 ? v[n + (size_t)k * N] / nw : (n == 0);
-    }
+    /* v holds the unit principal vectors of the W the steps ended at (a failed step leaves W as it was) */
     /* The powers on the principal directions, first as stated, then within the steps' margin (an OMA
      * slot, which the caller judges, at once within the margin). */
     static const double margins[] = {0, REFINE_MARGIN};
@@ -597,7 +593,7 @@ static int refine(const nisac_noma_instance *inst, const noma_opts *o, noma_buil
         out->solves += solves;
         if (!rc && *ok && only_user < 0) rc = judge_candidate(inst, o, imposed, w, ok);
     }
-    free(ev), free(ratio), free(V), free(v);
+    free(ev), free(V), free(v);
     return rc;
 }
 

@@ -2,7 +2,6 @@
  * validated here, sweep points included, so that a run never starts on a
  * config that would fail half-way. */
 #include "exp_internal.h"
-#include "nisac/npy.h"
 #include "jsonutil.h"
 
 #include <errno.h>
@@ -93,12 +92,8 @@ static int load_channel_file(jctx *c, json_t *root, nisac_experiment *e)
         return jerr(c, "channels.file", "system '%s' takes %d explicit inputs; a channel file gives one (%s)",
                     s->name, s->ninputs, s->ninputs ? s->inputs[0].name : "none");
     const nisac_input_def *d = &s->inputs[0];
-    const size_t pl = strlen(e->chan_file);
     int t = 0, k = 0, m = 0;
-    double complex *a = NULL;
-    const int mat = pl > 4 && !strcmp(e->chan_file + pl - 4, ".mat");
-    if (mat ? nisac_mat_read_stack(e->chan_file, d->name, &t, &k, &m, &a)
-            : nisac_npy_read_stack(e->chan_file, &t, &k, &m, &a))
+    if (nisac__read_channel_file(e->chan_file, d->name, 1, &t, &k, &m, &e->chan))
         return jerr(c, "channels.file", "%s", nisac_last_error());
     int rc = 0;
     if (t != 1 && t < e->trials)
@@ -118,18 +113,6 @@ static int load_channel_file(jctx *c, json_t *root, nisac_experiment *e)
             rc = jerr(c, "channels.file", "%s holds %s=%d %s=%d, but scenario.%s is %g", e->chan_file, d->outer, k,
                       d->inner, m, q ? d->inner : d->outer, json_number_value(v));
     }
-    const size_t per = (size_t)k * m;
-    if (!rc && !(e->chan = malloc(sizeof(double complex) * per * t))) rc = jerr(c, "channels.file", "out of memory");
-    for (size_t r = 0; !rc && r < (size_t)t; r++)
-        for (size_t i = 0; i < per && !rc; i++) {
-            const size_t kk = i % (size_t)k, mm = i / (size_t)k; /* entry (kk, mm) of realisation r */
-            const double complex h = a[r * per + i];
-            if (!isfinite(creal(h)) || !isfinite(cimag(h)) || cabs(h) > NISAC_PARAM_ABS_MAX)
-                rc = jerr(c, "channels.file", "%s: realisation %zu, entry (%zu, %zu) is not finite or exceeds %g",
-                          e->chan_file, r, kk, mm, NISAC_PARAM_ABS_MAX);
-            else e->chan[r * per + mm + (size_t)m * kk] = h; /* h_k as column k */
-        }
-    free(a);
     if (rc) return rc;
     e->chan_count = t, e->chan_rows = m, e->chan_cols = k;
     e->base->v[io] = k;

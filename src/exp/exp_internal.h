@@ -51,6 +51,13 @@ int nisac__write_atomic(const char *path, const char *data, size_t len);
 /* Creates a folder and its parents. */
 int nisac__mkdirs(const char *path);
 
+/* Channels from a .npy file (shape (outer, inner); with stack, also (count, outer, inner)) or a
+ * .mat variable (var, else the first; outer x inner, with stack also outer x inner x count): count
+ * blocks of inner x outer, column-major, vector k (row k of the file) as column k, every entry
+ * finite and at most NISAC_PARAM_ABS_MAX in magnitude.  Errors name the file (nisac_last_error). */
+int nisac__read_channel_file(const char *path, const char *var, int stack, int *count, int *outer, int *inner,
+                             _Complex double **data);
+
 /* ---- a results file in memory (summary.c) ---- */
 typedef struct {
     char *text;

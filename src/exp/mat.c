@@ -1,8 +1,11 @@
 /* MATLAB .mat files (v5 and v7.3) for channels, through libmatio
  * (include/nisac/npy.h declares both file formats). */
 #include "nisac/npy.h"
+#include "nisac/params.h"
+#include "exp_internal.h"
 
 #include <complex.h>
+#include <math.h>
 #include <matio.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,4 +102,41 @@ int nisac_mat_write(const char *path, const char *var, int rows, int cols, const
 {
     nisac_mat_var v = {var, rows, cols, data, NULL};
     return nisac_mat_write_vars(path, &v, 1, v73);
+}
+
+int nisac__read_channel_file(const char *path, const char *var, int stack, int *count, int *outer, int *inner,
+                             double complex **data)
+{
+    *data = NULL;
+    const size_t pl = strlen(path);
+    const int mat = pl > 4 && !strcmp(path + pl - 4, ".mat"); /* MATLAB: the variable var, or the first */
+    int t = 1, k = 0, m = 0, rc;
+    double complex *a = NULL;
+    if (stack) rc = mat ? nisac_mat_read_stack(path, var, &t, &k, &m, &a) : nisac_npy_read_stack(path, &t, &k, &m, &a);
+    else rc = mat ? nisac_mat_read(path, var, &k, &m, &a) : nisac_npy_read(path, &k, &m, &a);
+    if (rc) return rc;
+    const size_t per = (size_t)k * m;
+    double complex *z = malloc(sizeof(double complex) * per * (size_t)t);
+    if (!z) {
+        free(a);
+        return NISAC_FAIL(NISAC_ENOMEM, "%s: out of memory", path);
+    }
+    for (size_t r = 0; r < (size_t)t; r++)
+        for (size_t i = 0; i < per; i++) {
+            const size_t kk = i % (size_t)k, mm = i / (size_t)k; /* entry (kk, mm) of realisation r */
+            const double complex h = a[r * per + i];
+            if (!isfinite(creal(h)) || !isfinite(cimag(h)) || cabs(h) > NISAC_PARAM_ABS_MAX) {
+                free(a);
+                free(z);
+                if (stack)
+                    return NISAC_FAIL(NISAC_EPARSE, "%s: realisation %zu, entry (%zu, %zu) is not finite or exceeds %g",
+                                      path, r, kk, mm, NISAC_PARAM_ABS_MAX);
+                return NISAC_FAIL(NISAC_EPARSE, "%s: entry (%zu, %zu) is not finite or exceeds %g", path, kk, mm,
+                                  NISAC_PARAM_ABS_MAX);
+            }
+            z[r * per + mm + (size_t)m * kk] = h; /* vector k (row k of the file) as column k */
+        }
+    free(a);
+    *data = z, *count = t, *outer = k, *inner = m;
+    return NISAC_OK;
 }

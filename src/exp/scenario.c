@@ -1,7 +1,6 @@
 /* JSON scenarios (jansson), read through the system's tables.  Unknown
  * fields are errors, so that a typo is never silently ignored. */
 #include "nisac/scenario.h"
-#include "nisac/npy.h"
 #include "jsonutil.h"
 #include "exp_internal.h"
 
@@ -88,26 +87,8 @@ static int load_npy_input(jctx *c, const char *key, const char *name, size_t *K,
     if (name[0] != '/' && slash)
         snprintf(path, sizeof path, "%.*s/%s", (int)(slash - c->file), c->file, name);
     else snprintf(path, sizeof path, "%s", name);
-    int rows, cols;
-    double complex *a;
-    const size_t pl = strlen(path);
-    const int mat = pl > 4 && !strcmp(path + pl - 4, ".mat"); /* MATLAB: the variable named as the field, or the first */
-    if (mat ? nisac_mat_read(path, key, &rows, &cols, &a) : nisac_npy_read(path, &rows, &cols, &a))
-        return jerr(c, key, "%s", nisac_last_error());
-    *z = malloc(sizeof(double complex) * (size_t)rows * (size_t)cols);
-    if (!*z) {
-        free(a);
-        return jerr(c, key, "out of memory");
-    }
-    for (int k = 0; k < rows; k++) /* row k of the file: vector k */
-        for (int n = 0; n < cols; n++) (*z)[(size_t)k * cols + n] = a[(size_t)n * rows + k];
-    free(a);
-    for (size_t i = 0; i < (size_t)rows * cols; i++)
-        if (!isfinite(creal((*z)[i])) || !isfinite(cimag((*z)[i])) || cabs((*z)[i]) > NISAC_PARAM_ABS_MAX) {
-            free(*z);
-            *z = NULL;
-            return jerr(c, key, "%s: entry %zu is not finite or exceeds %g in magnitude", path, i, NISAC_PARAM_ABS_MAX);
-        }
+    int count, rows, cols;
+    if (nisac__read_channel_file(path, key, 0, &count, &rows, &cols, z)) return jerr(c, key, "%s", nisac_last_error());
     *K = (size_t)rows, *N = (size_t)cols;
     return 0;
 }

@@ -211,6 +211,13 @@ static void test_rs_npy_channels(void)
              write_file("rs2.json", "{\"system\": \"rs-noma-isac\", \"K\": 4, \"channels\": \"h_t.npy\"}"));
     CHECK(sh(args, out, sizeof out, err, sizeof err) != 0);
     CHECK_MSG(strstr(err, "rs2.json:1:36: field 'channels': has K=16 vectors of M=4 entries") != NULL, "%s", err);
+    rowmajor[2 + 4 * 5] = INFINITY; /* a .mat file (libmatio keeps any double) with an infinite entry (2, 5) */
+    snprintf(path, sizeof path, "%s/hinf.mat", tmpdir);
+    CHECK(nisac_mat_write(path, "channels", 4, 16, rowmajor, 0) == 0);
+    snprintf(args, sizeof args, "solve --system rs-noma-isac --Mx 4 --channels %s", path);
+    CHECK(sh(args, out, sizeof out, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "option --channels: field 'channels': ") && strstr(err, "hinf.mat: entry (2, 5) is not finite"),
+              "%s", err);
 }
 
 static void expect_bad(const char *args, const char *needle)

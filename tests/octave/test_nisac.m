@@ -84,22 +84,24 @@ function t_catalogue(tmp)
   assert(any(strcmp(rs, 'rs-wmmse')) && ~any(strcmp(rs, 'sdr-powermin')));
 end
 
-function t_noma_isac(tmp)
-  f = fullfile(tmp, 'noma.mat');
-  c = cli(['--algo sdr-powermin --gamma-db 12 --seed 3 --save-design ' f]);
-  r = nisac_design('noma-isac', 'sdr-powermin', 'gamma_db', 12, 'seed', 3);
-  same_as_program(r, c, f);
-  f = fullfile(tmp, 'noma-targets.mat');   % a list parameter from a vector
-  c = cli(['--algo sdr-powermin --gamma-db 12 --seed 3 --targets -30,30 --save-design ' f]);
-  r = nisac_design('noma-isac', 'sdr-powermin', 'gamma_db', 12, 'seed', 3, 'targets_deg', [-30 30]);
+function r = as_program(tmp, name, flags, system, algo, varargin)
+  % nisac_design(system, algo, varargin{:}) against `nisac solve FLAGS` (report and saved blocks)
+  f = fullfile(tmp, [name '.mat']);
+  c = cli([flags ' --save-design ' f]);
+  r = nisac_design(system, algo, varargin{:});
   same_as_program(r, c, f);
 end
 
+function t_noma_isac(tmp)
+  as_program(tmp, 'noma', '--algo sdr-powermin --gamma-db 12 --seed 3', 'noma-isac', 'sdr-powermin', ...
+             'gamma_db', 12, 'seed', 3);
+  as_program(tmp, 'noma-targets', '--algo sdr-powermin --gamma-db 12 --seed 3 --targets -30,30', ...   % a list
+             'noma-isac', 'sdr-powermin', 'gamma_db', 12, 'seed', 3, 'targets_deg', [-30 30]);
+end
+
 function t_ris_noma_isac(tmp)
-  f = fullfile(tmp, 'ris.mat');
-  c = cli(['--system ris-noma-isac --algo ris-sdma --seed 3 --Gamma-db 0 --save-design ' f]);
-  r = nisac_design('ris-noma-isac', 'ris-sdma', 'seed', 3, 'Gamma_db', 0);
-  same_as_program(r, c, f);
+  as_program(tmp, 'ris', '--system ris-noma-isac --algo ris-sdma --seed 3 --Gamma-db 0', 'ris-noma-isac', ...
+             'ris-sdma', 'seed', 3, 'Gamma_db', 0);
 end
 
 function t_rs_noma_isac_channels_from_octave(tmp)
@@ -108,10 +110,8 @@ function t_rs_noma_isac_channels_from_octave(tmp)
   for fmt = {'-v7', '-v6'}                                % MATLAB v5 files, compressed and not
     h = fullfile(tmp, ['h' fmt{1} '.mat']);
     save(fmt{1}, h, 'channels');
-    f = fullfile(tmp, ['rs' fmt{1} '.mat']);
-    c = cli(['--system rs-noma-isac --algo hao-sca --Mx 4 --L 1 --seed 2 --channels ' h ' --save-design ' f]);
-    r = nisac_design('rs-noma-isac', 'hao-sca', 'channels', channels, 'Mx', 4, 'L', 1, 'seed', 2);
-    same_as_program(r, c, f);
+    r = as_program(tmp, ['rs' fmt{1}], ['--system rs-noma-isac --algo hao-sca --Mx 4 --L 1 --seed 2 --channels ' h], ...
+                   'rs-noma-isac', 'hao-sca', 'channels', channels, 'Mx', 4, 'L', 1, 'seed', 2);
   end
   assert(isequal(size(r.blocks.Wp), [16 4]) && iscomplex(r.blocks.Wp));
   p = sum(abs(r.blocks.Wc(:)).^2) + sum(abs(r.blocks.Wp(:)).^2) + sum(abs(r.blocks.ws(:)).^2);
@@ -153,9 +153,8 @@ function t_tables_round_trip(tmp)
   a = nisac_design('noma-isac', 'sdr-powermin', 'options', opts, args{:});
   b = nisac_design('noma-isac', 'sdr-powermin');
   assert(isequal(a.blocks, b.blocks) && isequal(a.objective, b.objective));
-  f = fullfile(tmp, 'csdp.mat');   % a choice by name, in the options struct
-  c = nisac_design('noma-isac', 'sdr-powermin', 'gamma_db', 12, 'options', struct('solver', 'csdp'));
-  same_as_program(c, cli(['--algo sdr-powermin --gamma-db 12 --solver csdp --save-design ' f]), f);
+  as_program(tmp, 'csdp', '--algo sdr-powermin --gamma-db 12 --solver csdp', ...   % a choice by name, in options
+             'noma-isac', 'sdr-powermin', 'gamma_db', 12, 'options', struct('solver', 'csdp'));
 end
 
 function t_errors(tmp)
